@@ -1,0 +1,52 @@
+"""Read a workbook back through LibreOffice headless: the spreadsheet client we did not write.
+
+``read_back(path)`` converts every sheet to UTF-8 CSV (raw values, ISO dates) with a
+private profile and returns {sheet name: list of rows}. Tests that use it are marked
+``libreoffice``; they skip where soffice is missing, except under CI=true where a
+missing LibreOffice is a failure (CI installs it).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def soffice() -> str:
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) is not installed; .ci/run must install it")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return exe
+
+
+def read_back(path: str | Path, timeout: float = 180) -> dict[str, list[list[str]]]:
+    """Every sheet of ``path`` as LibreOffice reads it, as CSV rows of strings."""
+    path = Path(path)
+    exe = soffice()
+    with tempfile.TemporaryDirectory(prefix="xlcrm-lo-") as tmp:
+        profile = Path(tmp, "profile")
+        out = Path(tmp, "out")
+        out.mkdir()
+        src = Path(tmp, "book" + path.suffix)  # a plain ASCII name: LibreOffice names CSVs after it
+        shutil.copyfile(path, src)
+        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", CSV_FILTER, "--outdir", str(out), str(src)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        sheets: dict[str, list[list[str]]] = {}
+        for csv_path in sorted(out.glob("book-*.csv")):
+            name = csv_path.stem[len("book-"):]
+            with open(csv_path, newline="", encoding="utf-8") as fh:
+                sheets[name] = list(csv.reader(fh))
+        if not sheets:
+            raise AssertionError(f"LibreOffice read nothing from {path}: {proc.stdout} {proc.stderr}")
+        return sheets

@@ -1,0 +1,25 @@
+import datetime as dt
+
+from xlcrm.settings import BY_KEY, Settings
+
+
+def test_defaults_are_the_textbook_pyramid_shares():
+    s = Settings()
+    assert (s.tier_key_share, s.tier_major_share, s.tier_regular_share) == (0.01, 0.20, 0.50)
+
+
+def test_labels_in_either_language_and_percent_forms_are_read():
+    s, issues = Settings.from_mapping({"重要客户比例": "2%", "Major cumulative share": "25",
+                                       "visits per rep per day": 8.0,
+                                       "节假日": "2026/12/1, 2026年12月2日"})
+    assert issues == []
+    assert s.tier_key_share == 0.02 and s.tier_major_share == 0.25 and s.visits_per_day == 8
+    assert s.holidays == [dt.date(2026, 12, 1), dt.date(2026, 12, 2)]
+
+
+def test_bad_values_and_unknown_names_become_issues_and_defaults_stay():
+    s, issues = Settings.from_mapping({"流失间隔倍数": "abc", "no such thing": 1},
+                                      cells={"流失间隔倍数": "B7"})
+    assert s.lost_gap_multiple == BY_KEY["lost_gap_multiple"].default
+    assert [i.cell for i in issues] == ["B7", ""]
+    assert "abc" in issues[0].problem and "no such thing" in issues[1].problem

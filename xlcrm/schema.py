@@ -1,0 +1,173 @@
+"""Canonical fields of each input table and the headers that name them (zh/en).
+
+Headers are matched after normalisation (see ``xlcrm.workbook.headers``): case,
+spaces, full-width forms, brackets and units such as ``(元)`` do not matter.
+The field keys here are the column names of the frames in ``xlcrm.model.Frames``;
+the core modules depend on them, so change a key only with every user of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["text", "number", "date", "id", "flag"]
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    type: FieldType
+    aliases: tuple[str, ...]  # zh and en headers; the first zh and first en are the display names
+    en: str = ""
+    zh: str = ""
+
+
+def _f(key: str, type_: FieldType, zh: str, en: str, *more: str) -> Field:
+    return Field(key, type_, (zh, en, *more), en=en, zh=zh)
+
+
+# Shared customer identity fields.
+_CUSTOMER_ID = _f("customer_id", "id", "客户编号", "Customer ID", "客户代码", "客户编码", "客户号",
+                  "客户ID", "Customer No", "Customer Number", "Customer Code", "Cust ID", "Client ID",
+                  "Account ID", "Account No")
+_CUSTOMER_NAME = _f("customer_name", "text", "客户名称", "Customer", "客户", "客户名", "客户姓名",
+                    "单位名称", "公司名称", "购货单位", "Customer Name", "Client", "Client Name",
+                    "Account", "Account Name", "Company")
+_REP = _f("rep", "text", "业务员", "Sales Rep", "销售员", "销售代表", "客户经理", "负责人",
+          "Salesperson", "Sales Person", "Rep", "Account Manager", "Owner")
+_REGION = _f("region", "text", "片区", "Region", "区域", "地区", "销售区域", "Area", "Territory")
+
+ORDER_FIELDS: tuple[Field, ...] = (
+    _f("order_id", "text", "订单编号", "Order ID", "订单号", "单号", "单据编号", "Order No",
+       "Order Number", "Invoice No"),
+    _f("order_date", "date", "订单日期", "Order Date", "下单日期", "日期", "销售日期", "开单日期",
+       "Date", "Sales Date"),
+    _CUSTOMER_ID,
+    _CUSTOMER_NAME,
+    _f("product", "text", "产品名称", "Product", "品名", "产品", "商品名称", "货品名称", "Product Name",
+       "Item"),
+    _f("model", "text", "型号", "Model", "规格", "规格型号", "Spec", "SKU"),
+    _f("unit_price", "number", "单价", "Unit Price", "Price"),
+    _f("quantity", "number", "数量", "Quantity", "销售数量", "订购数量", "Qty"),
+    _f("amount", "number", "金额", "Amount", "销售额", "销售金额", "总金额", "订单金额", "含税金额",
+       "价税合计", "Revenue", "Sales", "Total", "Total Amount", "Order Amount", "Net Sales"),
+    _f("cost", "number", "成本", "Cost", "成本金额", "销售成本", "Cost Amount", "COGS"),
+    _f("profit", "number", "毛利", "Profit", "利润", "毛利额", "Gross Profit", "Margin"),
+    _REP,
+    _REGION,
+    _f("ship_date", "date", "发货日期", "Ship Date", "发货时间", "出库日期", "Shipped", "Shipping Date"),
+    _f("due_date", "date", "应收日期", "Due Date", "应收款日期", "付款到期日", "到期日", "Payment Due"),
+    _f("paid_date", "date", "回款日期", "Paid Date", "收款日期", "付款日期", "Payment Date", "Paid On"),
+    _f("remarks", "text", "备注", "Remarks", "说明", "Notes", "Comment"),
+)
+
+DELIVERY_FIELDS: tuple[Field, ...] = (
+    _f("delivery_id", "text", "发货单号", "Delivery ID", "送货单号", "出库单号", "Delivery No",
+       "Shipment ID"),
+    _f("order_id", "text", "订单编号", "Order ID", "订单号", "Order No"),
+    _CUSTOMER_ID,
+    _CUSTOMER_NAME,
+    _f("product", "text", "产品名称", "Product", "品名", "产品", "Product Name", "Item"),
+    _f("ship_date", "date", "发货日期", "Ship Date", "发货时间", "出库日期", "Shipped", "Shipping Date"),
+    _f("promised_date", "date", "承诺日期", "Promised Date", "要求到货日期", "交货期", "约定交期",
+       "Due Date", "Requested Date"),
+    _f("received_date", "date", "签收日期", "Received Date", "到货日期", "签收时间", "Delivered",
+       "Delivery Date"),
+    _f("signed", "flag", "签收", "Signed", "是否签收", "签收状态", "Received"),
+    _f("ordered_qty", "number", "订货数量", "Ordered Qty", "订单数量", "Ordered"),
+    _f("quantity", "number", "发货数量", "Shipped Qty", "数量", "实发数量", "Quantity", "Qty"),
+    _f("returned_qty", "number", "退货数量", "Returned Qty", "退货", "退回数量", "Returns", "Returned"),
+    _f("return_reason", "text", "退货原因", "Return Reason", "原因"),
+    _f("amount", "number", "金额", "Amount", "发货金额"),
+)
+
+CUSTOMER_FIELDS: tuple[Field, ...] = (
+    _CUSTOMER_ID,
+    _CUSTOMER_NAME,
+    _f("status", "text", "客户状态", "Status", "状态", "客户类型", "客户类别", "Customer Status",
+       "Stage"),
+    _REP,
+    _f("rep_status", "text", "业务员状态", "Rep Status", "业务员在职", "Rep Active"),
+    _REGION,
+    _f("address", "text", "地址", "Address", "客户地址", "详细地址", "送货地址"),
+    _f("phone", "text", "电话", "Phone", "联系电话", "手机", "Tel", "Mobile", "Telephone"),
+    _f("contact", "text", "联系人", "Contact", "Contact Person"),
+    _f("latitude", "number", "纬度", "Latitude", "Lat"),
+    _f("longitude", "number", "经度", "Longitude", "Lon", "Lng"),
+    _f("industry", "text", "行业", "Industry"),
+    _f("credit_limit", "number", "信用额度", "Credit Limit"),
+    _f("created", "date", "建档日期", "Created", "开户日期", "Since"),
+    _f("manual_flag", "text", "风险标记", "Risk Flag", "人工标记", "预警", "Manual Flag", "Flag"),
+    _f("lost_reason", "text", "流失原因", "Lost Reason", "Churn Reason"),
+)
+
+COMPLAINT_FIELDS: tuple[Field, ...] = (
+    _f("complaint_id", "text", "投诉编号", "Complaint ID", "投诉单号", "编号", "Complaint No", "Case ID"),
+    _f("received", "date", "受理日期", "Received", "投诉日期", "登记日期", "Received Date",
+       "Complaint Date", "Date Received"),
+    _CUSTOMER_ID,
+    _CUSTOMER_NAME,
+    _f("phone", "text", "联系电话", "Phone", "电话", "Tel"),
+    _f("address", "text", "地址", "Address"),
+    _f("category", "text", "投诉类别", "Category", "投诉类型", "类别", "Complaint Type", "Type"),
+    _f("content", "text", "投诉内容", "Details", "投诉原因", "内容", "问题描述", "Description",
+       "Complaint"),
+    _f("product", "text", "产品", "Product", "产品名称"),
+    _f("spec", "text", "规格", "Specification", "型号", "Spec"),
+    _f("batch", "text", "批号", "Batch", "生产批号", "Lot", "Batch No"),
+    _f("severity", "text", "严重程度", "Severity", "等级", "Priority"),
+    _f("recorder", "text", "记录人", "Recorded By", "登记人", "Recorder"),
+    _f("handler", "text", "处理人", "Handler", "负责人", "Assigned To", "Owner"),
+    _f("first_response", "date", "首次答复日期", "First Response", "答复日期", "首次回复日期",
+       "Responded", "Response Date"),
+    _f("solution", "text", "处理方案", "Solution", "处理意见", "Proposal", "Resolution Plan"),
+    _f("approval", "text", "审批", "Approval", "审批意见", "Approved"),
+    _f("customer_confirm", "text", "客户确认", "Customer Confirmed", "客户签字", "Customer Sign-off"),
+    _f("execution", "text", "执行情况", "Execution", "执行", "Carried Out"),
+    _f("closed", "date", "结案日期", "Closed", "关闭日期", "完成日期", "Closed Date", "Resolved"),
+    _f("compensation", "text", "补偿", "Compensation", "赔偿"),
+    _f("satisfaction", "text", "客户满意度", "Satisfaction", "满意度", "回访结果"),
+    _f("followup_date", "date", "回访日期", "Follow-up Date", "Follow Up Date", "Follow-up"),
+    _f("expectation", "number", "期望得分", "Expectation", "期望", "Expectation Score"),
+    _f("perception", "number", "感知得分", "Perception", "感知", "Perception Score"),
+)
+
+VISIT_FIELDS: tuple[Field, ...] = (
+    _f("visit_date", "date", "拜访日期", "Visit Date", "日期", "回访日期", "Date"),
+    _CUSTOMER_ID,
+    _CUSTOMER_NAME,
+    _REP,
+    _f("visit_type", "text", "拜访方式", "Visit Type", "方式", "Type"),
+    _f("purpose", "text", "拜访目的", "Purpose", "目的"),
+    _f("result", "text", "拜访结果", "Result", "结果", "备注", "Notes"),
+)
+
+SETTINGS_FIELDS: tuple[Field, ...] = (
+    _f("key", "text", "设置项", "Setting", "参数", "项目", "名称", "Key", "Name", "Parameter"),
+    _f("value", "text", "值", "Value", "数值", "设置值", "取值"),
+)
+
+# Sheet roles the reader looks for, with their field sets and the fields that must be
+# present for a table to be recognised as that role.
+ROLES: dict[str, tuple[Field, ...]] = {
+    "orders": ORDER_FIELDS,
+    "deliveries": DELIVERY_FIELDS,
+    "customers": CUSTOMER_FIELDS,
+    "complaints": COMPLAINT_FIELDS,
+    "visits": VISIT_FIELDS,
+    "settings": SETTINGS_FIELDS,
+}
+
+# Sheet names that hint at a role (a hint only; headers decide).
+ROLE_SHEET_HINTS: dict[str, tuple[str, ...]] = {
+    "orders": ("订单", "销售", "明细", "order", "sales"),
+    "deliveries": ("发货", "送货", "出库", "delivery", "deliveries", "shipment"),
+    "customers": ("客户档案", "客户资料", "客户信息", "客户", "customer", "master"),
+    "complaints": ("投诉", "complaint"),
+    "visits": ("拜访", "回访", "visit"),
+    "settings": ("设置", "参数", "settings", "config"),
+}
+
+# Words that mark a totals line, not a customer.
+TOTAL_WORDS: tuple[str, ...] = ("合计", "总计", "小计", "累计", "总额", "total", "subtotal", "grand total", "sum")

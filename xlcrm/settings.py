@@ -1,0 +1,245 @@
+"""Thresholds users can change, with documented defaults (DESIGN.md invariant 6).
+
+Each setting has a key (used in code and in config files), a zh and an en label (either
+may be typed in the 设置/Settings sheet, column 设置项/Setting and 值/Value), a default and
+a help line. ``Settings.from_mapping`` reads what the workbook gives; a value that cannot
+be used becomes a data issue and the default stays.
+
+Add a setting by appending a ``Setting`` to the list of its area below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from xlcrm.model import Issue
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    zh: str
+    en: str
+    default: Any
+    help: str
+    # "float", "int", "pct" (accepts 1%, 0.01 or 1), "bool", "text", "dates" (list), "list"
+    type: str = "float"
+
+
+GENERAL = [
+    Setting("lang", "语言", "Language", "", "zh or en; empty = from the workbook's headers", "text"),
+    Setting("currency", "货币", "Currency", "¥", "currency symbol used in labels", "text"),
+]
+
+CLASSIFY = [
+    Setting("value_window_days", "价值统计天数", "Value window days", 365,
+            "orders after as-of minus this many days count for value, tier, ABC and RFM", "int"),
+    Setting("tier_key_share", "重要客户比例", "Key share", 0.01, "top share of ranked customers that are Key", "pct"),
+    Setting("tier_major_share", "主要客户累计比例", "Major cumulative share", 0.20,
+            "Key + Major together (textbook: top 20%)", "pct"),
+    Setting("tier_regular_share", "普通客户累计比例", "Regular cumulative share", 0.50,
+            "Key + Major + Regular together (textbook: top 50%)", "pct"),
+    Setting("abc_a_share", "A类累计价值比例", "ABC A cumulative value", 0.80, "A up to this share of value", "pct"),
+    Setting("abc_b_share", "B类累计价值比例", "ABC B cumulative value", 0.95, "B up to this share of value", "pct"),
+    Setting("loyal_quarters", "忠诚客户连续季度", "Loyal quarters", 4,
+            "Loyal: an order in each of this many last quarters", "int"),
+    Setting("loyal_min_orders", "忠诚客户年订单数", "Loyal orders in 12 months", 6,
+            "Loyal: at least this many orders in the last 12 months", "int"),
+    Setting("lost_min_days", "流失最少天数", "Lost after days", 180,
+            "Lost: no order for more than max(this, multiple x own median gap)", "int"),
+    Setting("lost_gap_multiple", "流失间隔倍数", "Lost gap multiple", 3.0,
+            "Lost: multiple of the customer's own median days between orders", "float"),
+    Setting("key_account_cap", "大客户名单上限", "Key account cap", 25, "most accounts on the key-account list", "int"),
+    Setting("key_account_min_orders", "大客户最少订单数", "Key account min orders", 4,
+            "orders in the value window a key account needs", "int"),
+    Setting("concentration_share", "集中度风险比例", "Concentration share", 0.10,
+            "a customer above this share of all value is a concentration risk", "pct"),
+    Setting("history_keep", "保留历史次数", "History snapshots kept", 24,
+            "how many earlier refreshes the history sheet keeps", "int"),
+]
+
+CHURN = [
+    Setting("risk_high", "高风险阈值", "High risk from", 70, "Churn Risk at or above this is High", "float"),
+    Setting("risk_medium", "中风险阈值", "Medium risk from", 40, "Churn Risk at or above this is Medium", "float"),
+    Setting("recent_days", "近期对比天数", "Recent period days", 90,
+            "falling spend: this many recent days against the customer's own past", "int"),
+    Setting("departed_reps", "离职业务员", "Departed reps", [], "reps who have left, separated by , or 、", "list"),
+    Setting("receivable_grace_days", "应收宽限天数", "Receivable grace days", 0,
+            "a receivable is overdue this many days after its due date", "int"),
+]
+
+VISITS = [
+    Setting("visit_days_key", "重要客户拜访间隔", "Key visit every days", 7, "days between visits to Key customers", "int"),
+    Setting("visit_days_major", "主要客户拜访间隔", "Major visit every days", 14, "days between visits to Major customers", "int"),
+    Setting("visit_days_regular", "普通客户拜访间隔", "Regular visit every days", 30, "days between visits to Regular customers", "int"),
+    Setting("visit_days_small", "小客户联系间隔", "Small contact every days", 90, "days between phone calls to Small customers", "int"),
+    Setting("high_risk_within_days", "高风险客户拜访期限", "High risk visit within days", 7,
+            "High-risk Key/Major/Regular customers are visited within this many days", "int"),
+    Setting("complaint_followup_workdays", "投诉回访工作日", "Complaint follow-up workdays", 2,
+            "follow up a resolved complaint within this many working days", "int"),
+    Setting("plan_days", "计划天数", "Plan horizon days", 28, "the plan covers this many days from the as-of date", "int"),
+    Setting("visits_per_day", "每人每日拜访数", "Visits per rep per day", 6, "capacity of one rep on one working day", "int"),
+    Setting("holidays", "节假日", "Holidays", [], "extra days off (dates separated by , or newlines)", "dates"),
+    Setting("workdays", "调休工作日", "Extra working days", [], "weekend days that are working days", "dates"),
+]
+
+COMPLAINTS = [
+    Setting("response_same_day_tiers", "当日答复等级", "Same-day response tiers", ["Key", "Major"],
+            "tiers whose complaints get a first response the same day", "list"),
+    Setting("resolution_days", "结案期限天数", "Resolution days", 7, "a complaint is resolved within this many days", "int"),
+    Setting("escalate_open_days", "升级天数", "Escalate after days open", 14,
+            "a complaint open longer than this goes to a director", "int"),
+    Setting("repeat_complaints", "重复投诉次数", "Repeat complainer count", 2,
+            "a customer with this many complaints in 12 months is a repeat complainer", "int"),
+]
+
+ALL: list[Setting] = GENERAL + CLASSIFY + CHURN + VISITS + COMPLAINTS
+BY_KEY: dict[str, Setting] = {s.key: s for s in ALL}
+
+
+def _norm(label: str) -> str:
+    return re.sub(r"[\s_\-()（）:：]+", "", str(label)).lower()
+
+
+_BY_LABEL: dict[str, Setting] = {}
+for _s in ALL:
+    for _label in (_s.key, _s.zh, _s.en):
+        _BY_LABEL[_norm(_label)] = _s
+
+
+class Settings:
+    """Values of every setting; attribute access by key (``settings.tier_key_share``)."""
+
+    def __init__(self, **values: Any) -> None:
+        self._values = {s.key: s.default for s in ALL}
+        for key, value in values.items():
+            if key not in BY_KEY:
+                raise KeyError(f"unknown setting {key!r}")
+            self._values[key] = value
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self.__dict__["_values"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def replace(self, **values: Any) -> "Settings":
+        merged = dict(self._values)
+        merged.update(values)
+        return Settings(**merged)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self._values.items() if v != BY_KEY[k].default}
+        return f"Settings({changed})"
+
+    @classmethod
+    def from_mapping(
+        cls, raw: Mapping[str, Any], *, sheet: str = "Settings", cells: Mapping[str, str] | None = None,
+        base: "Settings | None" = None,
+    ) -> tuple["Settings", list[Issue]]:
+        """Parse user-typed settings (label or key -> value). Unknown labels and bad values become issues.
+
+        ``cells`` maps a label to the cell address holding its value, for the issue text.
+        """
+        values = dict((base or cls())._values)
+        issues: list[Issue] = []
+        for label, value in raw.items():
+            where = (cells or {}).get(label, "")
+            setting = _BY_LABEL.get(_norm(label))
+            if setting is None:
+                issues.append(Issue(sheet, where, f'unknown setting "{label}"',
+                                    "use a name listed in the README (settings), or delete the row"))
+                continue
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            try:
+                values[setting.key] = _convert(setting, value)
+            except (TypeError, ValueError) as exc:
+                issues.append(Issue(sheet, where, f'"{value}" is not a valid {setting.en} ({exc})',
+                                    f"enter {setting.help}; the default {setting.default!r} is used"))
+        return cls(**values), issues
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> tuple["Settings", list[Issue]]:
+        """Settings for batch runs from a .toml or .json file (keys or labels)."""
+        path = Path(path)
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        if isinstance(raw.get("xlcrm"), dict):
+            raw = raw["xlcrm"]
+        return cls.from_mapping(raw, sheet=path.name)
+
+
+def _split(value: Any) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [p.strip() for p in re.split(r"[,，、;；\n]+", str(value)) if p.strip()]
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().replace(",", "")
+    if text.endswith("%"):
+        return float(text[:-1]) / 100
+    return float(text)
+
+
+def _convert(setting: Setting, value: Any) -> Any:
+    t = setting.type
+    if t == "text":
+        return str(value).strip()
+    if t == "list":
+        return [str(v) for v in _split(value)]
+    if t == "dates":
+        return [_to_date(v) for v in _split(value)]
+    if t == "bool":
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "y", "是", "开", "on"}:
+            return True
+        if text in {"0", "false", "no", "n", "否", "关", "off"}:
+            return False
+        raise ValueError("expected yes/no")
+    number = _number(value)
+    if t == "pct":
+        if isinstance(value, str) and value.strip().endswith("%"):
+            pass
+        elif number > 1:
+            number /= 100  # "20" typed for 20%
+        if not 0 <= number <= 1:
+            raise ValueError("must be between 0% and 100%")
+        return number
+    if t == "int":
+        if number != int(number) or number < 0:
+            raise ValueError("must be a whole number >= 0")
+        return int(number)
+    if number < 0:
+        raise ValueError("must be >= 0")
+    return number
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)):
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
+    text = re.sub(r"[年月/.]", "-", str(value).strip()).rstrip("日")
+    return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+
+
+def defaults_table() -> list[tuple[str, str, str, Any, str]]:
+    """(key, zh, en, default, help) rows: for the README and the demo settings sheet."""
+    return [(s.key, s.zh, s.en, s.default, s.help) for s in ALL]
