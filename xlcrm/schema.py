@@ -148,6 +148,17 @@ SETTINGS_FIELDS: tuple[Field, ...] = (
     _f("value", "text", "值", "Value", "数值", "设置值", "取值"),
 )
 
+# xlcrm's own history sheet (分级历史 / CRM History): one snapshot of every customer's
+# class per refresh, read back so the next refresh can show who moved (classify.py writes it).
+HISTORY_FIELDS: tuple[Field, ...] = (
+    _f("asof", "date", "快照日期", "Snapshot Date"),
+    _f("customer_key", "text", "客户键", "Customer Key"),
+    _CUSTOMER_ID,
+    _f("lifecycle", "text", "生命周期", "Lifecycle"),
+    _f("tier", "text", "客户等级", "Tier"),
+    _f("abc", "text", "ABC类", "ABC"),
+)
+
 # Sheet roles the reader looks for, with their field sets and the fields that must be
 # present for a table to be recognised as that role.
 ROLES: dict[str, tuple[Field, ...]] = {

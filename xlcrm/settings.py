@@ -28,13 +28,15 @@ class Setting:
     en: str
     default: Any
     help: str
-    # "float", "int", "pct" (accepts 1%, 0.01 or 1), "bool", "text", "dates" (list), "list"
+    # "float", "int", "pct" (accepts 1%, 0.01 or 1), "bool", "text", "date", "dates" (list), "list"
     type: str = "float"
 
 
 GENERAL = [
     Setting("lang", "语言", "Language", "", "zh or en; empty = from the workbook's headers", "text"),
     Setting("currency", "货币", "Currency", "¥", "currency symbol used in labels", "text"),
+    Setting("asof", "统计日期", "As-of date", None,
+            "figures as of this date (orders after it are ignored); empty = today; --asof wins", "date"),
 ]
 
 CLASSIFY = [
@@ -202,6 +204,8 @@ def _convert(setting: Setting, value: Any) -> Any:
         return str(value).strip()
     if t == "list":
         return [str(v) for v in _split(value)]
+    if t == "date":
+        return _to_date(value)
     if t == "dates":
         return [_to_date(v) for v in _split(value)]
     if t == "bool":
