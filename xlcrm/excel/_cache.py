@@ -1,0 +1,80 @@
+"""A small LRU cache keyed by the *content* of UDF inputs.
+
+Filling ``=CRM_TIER(A2, $A$2:$A$10001, $B$2:$B$10001)`` down 10,000 rows calls the UDF
+10,000 times with the same population ranges. xlwings' own cache only serves dynamic-array
+resizing and async calls (keyed by the calling cell), so each call would re-rank every
+customer. Here the expensive part (the pyramid, the churn model) is keyed by a hash of the
+population's values plus settings and as-of date, and computed once.
+
+xlwings' COM server may call UDFs from more than one thread; one lock guards the dict, and
+a per-key lock makes concurrent first calls for the same key compute once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import threading
+from collections import OrderedDict
+from typing import Any, Callable
+
+MAXSIZE = 32  # distinct populations kept; a workbook rarely has more than a few
+
+
+def content_key(*parts: Any) -> str:
+    """A digest of plain Python values (lists of str/float/date/None, tuples, dicts)."""
+    # pickle protocol 5 of plain values is deterministic within one process, which is all
+    # an in-memory cache needs; blake2b keeps the key short.
+    data = pickle.dumps(parts, protocol=5)
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+class ContentCache:
+    def __init__(self, maxsize: int = MAXSIZE) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[str, threading.Lock] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_compute(self, key: str, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:  # another thread may have computed it while we waited
+                if key in self._data:
+                    self._data.move_to_end(key)
+                    self.hits += 1
+                    return self._data[key]
+            try:
+                value = compute()
+            except BaseException:
+                with self._lock:  # nothing is stored; the next call tries again
+                    self._key_locks.pop(key, None)
+                raise
+            with self._lock:
+                self.misses += 1
+                self._data[key] = value
+                self._data.move_to_end(key)
+                while len(self._data) > self.maxsize:
+                    self._data.popitem(last=False)
+                self._key_locks.pop(key, None)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+    def info(self) -> dict[str, int]:
+        with self._lock:
+            return {"hits": self.hits, "misses": self.misses, "size": len(self._data),
+                    "maxsize": self.maxsize}
+
+
+CACHE = ContentCache()
