@@ -1,0 +1,278 @@
+"""Build the xlcrm add-in (``workbooks/xlcrm.xlam``) from ``macros/``, reproducibly, without Excel.
+
+The package is written part by part (no openpyxl: a save through it drops the link of the
+ribbon part, TOOLS.md): a one-sheet workbook, ``xl/vbaProject.bin`` made from
+``macros/*.bas`` with ``ms-ovba``, and ``customUI/customUI14.xml`` linked from
+``_rels/.rels``. Zip entries have fixed timestamps and order, so two builds are
+byte-identical.
+
+A vbaProject.bin written without Excel carries source only (no compiled p-code) and may be
+refused by Excel (TOOLS.md); ``xlcrm excel install --compile`` lets the user's own Excel
+compile ``macros/`` instead and then grafts the same ribbon part with ``add_custom_ui``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import tempfile
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Iterable
+
+from xlcrm.excel import _ovba
+
+ROOT = Path(__file__).resolve().parents[2]
+MACROS = ROOT / "macros"
+DEFAULT_OUT = ROOT / "workbooks" / "xlcrm.xlam"
+
+CUSTOM_UI_PART = "customUI/customUI14.xml"
+CUSTOM_UI_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_PROJECT_ID = "{6C1A4A3E-2B0C-4C7E-9C55-7843C0A1D9E1}"  # fixed, so builds are identical
+
+_MAIN_TYPES = {
+    ".xlam": "application/vnd.ms-excel.addin.macroEnabled.main+xml",
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+}
+
+# Document modules every Excel VBA project has, with the class GUIDs Excel gives them.
+_DOC_MODULES = (("ThisWorkbook", "00020819-0000-0000-C000-000000000046"),
+                ("Sheet1", "00020820-0000-0000-C000-000000000046"))
+_DOC_MODULE_SOURCE = (
+    'Attribute VB_Name = "{name}"\n'
+    "Attribute VB_GlobalNameSpace = False\n"
+    "Attribute VB_Creatable = False\n"
+    "Attribute VB_PredeclaredId = True\n"
+    "Attribute VB_Exposed = True\n"
+)
+
+
+def bas_files(macros: Path = MACROS) -> list[Path]:
+    return sorted(macros.glob("*.bas"))
+
+
+# Write xl/vbaProject.bin.
+def vba_project(sources: Iterable[Path]) -> bytes:
+    """vbaProject.bin (an OLE compound file) holding the given .bas modules, source only."""
+    import random
+
+    import ms_ovba_compression.ms_ovba as compression
+    import ms_ovba_crypto.ms_ovba_crypto as crypto
+    from ms_ovba.Models.Entities.doc_module import DocModule
+    from ms_ovba.Models.Entities.reference import Reference
+    from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
+    from ms_ovba.Models.Entities.std_module import StdModule
+    from ms_ovba.Models.Fields.libid_reference import LibidReference
+    from ms_ovba.Views.project_ole_file import ProjectOleFile
+    from ms_ovba.vbaProject import VbaProject
+
+    sources = list(sources)
+    original, original_random = compression.MsOvba.compress, crypto.random
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
+        # ms-ovba writes its intermediate files into the current and the source directory
+        compression.MsOvba.compress = lambda self, data: _ovba.compress(data)  # its own is broken
+        crypto.random = random.Random(0)  # the CMG/DPB/GC obfuscation seeds: fixed for identical builds
+        try:
+            project = VbaProject()
+            project.project_id = _PROJECT_ID
+            for name, guid in _DOC_MODULES:
+                path = Path(tmp) / f"{name}.cls"
+                # DocModule.normalize_file skips the first 4 lines of an exported class header
+                path.write_text("VERSION 1.0 CLASS\nBEGIN\n  MultiUse = -1  'True\nEND\n"
+                                + _DOC_MODULE_SOURCE.format(name=name), encoding="ascii")
+                module = DocModule(name)
+                module.add_file(str(path))
+                module.add_guid(uuid.UUID(guid))
+                module.normalize_file()
+                project.add_module(module)
+            for src in sources:
+                copy = Path(tmp) / src.name
+                copy.write_bytes(src.read_bytes().replace(b"\r\n", b"\n"))
+                module = StdModule(src.stem)
+                module.add_file(str(copy))
+                module.normalize_file()
+                project.add_module(module)
+            for guid, version, path, name, ref in (
+                ("00020430-0000-0000-C000-000000000046", "2.0", r"C:\Windows\System32\stdole2.tlb",
+                 "OLE Automation", "stdole"),
+                ("2DF8D04C-5BFA-101B-BDE5-00AA0044DE52", "2.0",
+                 r"C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL",
+                 "Microsoft Office 16.0 Object Library", "Office"),  # IRibbonUI, IRibbonControl
+            ):
+                libid = LibidReference(uuid.UUID(guid), version, "0", path, name)
+                project.add_reference(Reference(ReferenceRegistered(libid), ref))
+            ProjectOleFile.write_file(project)
+            return (Path(tmp) / "vbaProject.bin").read_bytes()
+        finally:
+            compression.MsOvba.compress, crypto.random = original, original_random
+
+
+def _content_types(main_type: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{main_type}"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+        "</Types>"
+    )
+
+
+def _root_rels(with_ui: bool) -> str:
+    ui = (f'<Relationship Id="rIdUI" Type="{CUSTOM_UI_REL}" Target="{CUSTOM_UI_PART}"/>'
+          if with_ui else "")
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{_REL_NS}">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+        'metadata/core-properties" Target="docProps/core.xml"/>'
+        '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/extended-properties" Target="docProps/app.xml"/>'
+        f"{ui}</Relationships>"
+    )
+
+
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<workbookPr codeName="ThisWorkbook"/>'
+    '<bookViews><workbookView/></bookViews>'
+    '<sheets><sheet name="xlcrm" sheetId="1" r:id="rId1"/></sheets>'
+    "</workbook>"
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<Relationships xmlns="{_REL_NS}">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rId3" Type="{VBA_REL}" Target="vbaProject.bin"/>'
+    "</Relationships>"
+)
+
+
+def _sheet(version: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetPr codeName="Sheet1"/><dimension ref="A1:A2"/>'
+        '<sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>xlcrm add-in (客户管理)</t></is></c></row>'
+        f'<row r="2"><c r="A2" t="inlineStr"><is><t>version {version}</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+
+
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    "<dc:title>xlcrm</dc:title><dc:creator>xlcrm</dc:creator></cp:coreProperties>"
+)
+_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>Microsoft Excel</Application></Properties>"
+)
+
+
+def _write_zip(path: Path, parts: list[tuple[str, bytes]]) -> None:
+    """Parts in the given order, fixed timestamps and attributes: the same bytes every time."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 0
+            zf.writestr(info, data, compresslevel=6)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(buf.getvalue())
+    tmp.replace(path)
+
+
+def build(out: Path = DEFAULT_OUT, *, macros: Path = MACROS) -> Path:
+    """Write the add-in (.xlam, or .xlsm by the suffix of ``out``) from ``macros/``; return its path."""
+    from xlcrm import __version__
+
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in _MAIN_TYPES:
+        raise ValueError(f"{out}: the add-in must end in .xlam or .xlsm")
+    ui = (macros / "customUI14.xml").read_bytes()
+    parts = [
+        ("[Content_Types].xml", _content_types(_MAIN_TYPES[suffix]).encode()),
+        ("_rels/.rels", _root_rels(with_ui=True).encode()),
+        ("docProps/core.xml", _CORE.encode()),
+        ("docProps/app.xml", _APP.encode()),
+        ("xl/workbook.xml", _WORKBOOK.encode()),
+        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),
+        ("xl/worksheets/sheet1.xml", _sheet(__version__).encode("utf-8")),
+        ("xl/styles.xml", _STYLES.encode()),
+        ("xl/vbaProject.bin", vba_project(bas_files(macros))),
+        (CUSTOM_UI_PART, ui),
+    ]
+    _write_zip(out, parts)
+    return out
+
+
+def add_custom_ui(path: Path, custom_ui: Path = MACROS / "customUI14.xml") -> None:
+    """Graft the ribbon part into an existing package (one Excel saved): add the part and its
+    relationship in ``_rels/.rels``; every other part is copied unchanged."""
+    import re
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as zin:
+        names = zin.namelist()
+        rels = zin.read("_rels/.rels").decode("utf-8")
+        if CUSTOM_UI_REL not in rels:
+            rel = f'<Relationship Id="rIdXlcrmUI" Type="{CUSTOM_UI_REL}" Target="{CUSTOM_UI_PART}"/>'
+            rels = re.sub(r"</Relationships>\s*$", rel + "</Relationships>", rels)
+        tmp = path.with_name(path.name + ".tmp")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            for name in names:
+                if name in ("_rels/.rels", CUSTOM_UI_PART):
+                    continue
+                info = zin.getinfo(name)
+                zout.writestr(info, zin.read(name))
+            zout.writestr("_rels/.rels", rels)
+            zout.writestr(CUSTOM_UI_PART, custom_ui.read_bytes())
+    tmp.replace(path)
+
+
+def copy_addin(src: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / src.name
+    shutil.copyfile(src, target)
+    return target
