@@ -13,16 +13,13 @@ compile ``macros/`` instead and then grafts the same ribbon part with ``add_cust
 
 from __future__ import annotations
 
-import contextlib
 import io
+import os
 import shutil
 import tempfile
-import uuid
 import zipfile
 from pathlib import Path
 from typing import Iterable
-
-from xlcrm.excel import _ovba
 
 ROOT = Path(__file__).resolve().parents[2]
 MACROS = ROOT / "macros"
@@ -33,23 +30,10 @@ CUSTOM_UI_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/exten
 VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_PROJECT_ID = "{6C1A4A3E-2B0C-4C7E-9C55-7843C0A1D9E1}"  # fixed, so builds are identical
-
 _MAIN_TYPES = {
     ".xlam": "application/vnd.ms-excel.addin.macroEnabled.main+xml",
     ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
 }
-
-# Document modules every Excel VBA project has, with the class GUIDs Excel gives them.
-_DOC_MODULES = (("ThisWorkbook", "00020819-0000-0000-C000-000000000046"),
-                ("Sheet1", "00020820-0000-0000-C000-000000000046"))
-_DOC_MODULE_SOURCE = (
-    'Attribute VB_Name = "{name}"\n'
-    "Attribute VB_GlobalNameSpace = False\n"
-    "Attribute VB_Creatable = False\n"
-    "Attribute VB_PredeclaredId = True\n"
-    "Attribute VB_Exposed = True\n"
-)
 
 
 def bas_files(macros: Path = MACROS) -> list[Path]:
@@ -58,58 +42,21 @@ def bas_files(macros: Path = MACROS) -> list[Path]:
 
 # Write xl/vbaProject.bin.
 def vba_project(sources: Iterable[Path]) -> bytes:
-    """vbaProject.bin (an OLE compound file) holding the given .bas modules, source only."""
-    import random
+    """vbaProject.bin (an OLE compound file) holding the given .bas modules, source only.
 
-    import ms_ovba_compression.ms_ovba as compression
-    import ms_ovba_crypto.ms_ovba_crypto as crypto
-    from ms_ovba.Models.Entities.doc_module import DocModule
-    from ms_ovba.Models.Entities.reference import Reference
-    from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
-    from ms_ovba.Models.Entities.std_module import StdModule
-    from ms_ovba.Models.Fields.libid_reference import LibidReference
-    from ms_ovba.Views.project_ole_file import ProjectOleFile
-    from ms_ovba.vbaProject import VbaProject
+    ms-ovba writes intermediate files into the working directory and leaves file handles
+    open, so it runs in a child process inside a temporary directory.
+    """
+    import subprocess
+    import sys
 
-    sources = list(sources)
-    original, original_random = compression.MsOvba.compress, crypto.random
-    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
-        # ms-ovba writes its intermediate files into the current and the source directory
-        compression.MsOvba.compress = lambda self, data: _ovba.compress(data)  # its own is broken
-        crypto.random = random.Random(0)  # the CMG/DPB/GC obfuscation seeds: fixed for identical builds
-        try:
-            project = VbaProject()
-            project.project_id = _PROJECT_ID
-            for name, guid in _DOC_MODULES:
-                path = Path(tmp) / f"{name}.cls"
-                # DocModule.normalize_file skips the first 4 lines of an exported class header
-                path.write_text("VERSION 1.0 CLASS\nBEGIN\n  MultiUse = -1  'True\nEND\n"
-                                + _DOC_MODULE_SOURCE.format(name=name), encoding="ascii")
-                module = DocModule(name)
-                module.add_file(str(path))
-                module.add_guid(uuid.UUID(guid))
-                module.normalize_file()
-                project.add_module(module)
-            for src in sources:
-                copy = Path(tmp) / src.name
-                copy.write_bytes(src.read_bytes().replace(b"\r\n", b"\n"))
-                module = StdModule(src.stem)
-                module.add_file(str(copy))
-                module.normalize_file()
-                project.add_module(module)
-            for guid, version, path, name, ref in (
-                ("00020430-0000-0000-C000-000000000046", "2.0", r"C:\Windows\System32\stdole2.tlb",
-                 "OLE Automation", "stdole"),
-                ("2DF8D04C-5BFA-101B-BDE5-00AA0044DE52", "2.0",
-                 r"C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL",
-                 "Microsoft Office 16.0 Object Library", "Office"),  # IRibbonUI, IRibbonControl
-            ):
-                libid = LibidReference(uuid.UUID(guid), version, "0", path, name)
-                project.add_reference(Reference(ReferenceRegistered(libid), ref))
-            ProjectOleFile.write_file(project)
-            return (Path(tmp) / "vbaProject.bin").read_bytes()
-        finally:
-            compression.MsOvba.compress, crypto.random = original, original_random
+    with tempfile.TemporaryDirectory(prefix="xlcrm-vba-") as tmp:
+        cmd = [sys.executable, "-m", "xlcrm.excel._vbaproject", tmp, *(str(Path(s).resolve()) for s in sources)]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise RuntimeError(f"building vbaProject.bin failed: {proc.stderr.strip().splitlines()[-1:]}")
+        return (Path(tmp) / "vbaProject.bin").read_bytes()
 
 
 def _content_types(main_type: str) -> str:
