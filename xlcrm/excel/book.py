@@ -1,0 +1,198 @@
+"""The book seam: what the ribbon needs from a workbook, with a live-Excel and a file implementation.
+
+Like httpx's transports, the ribbon logic (``xlcrm.excel.ribbon``) talks only to ``Book``:
+- ``XlwingsBook``: the workbook open in Excel. Values are read through xlwings, results are
+  written into the sheets xlcrm owns (found by their marker name) and Excel does the saving,
+  so nothing of the user's is lost.
+- ``FileBook``: a workbook on disk, read with ``xlcrm.workbook.read.read_workbook`` and
+  written with ``xlcrm.workbook.write.write_in_place`` (the batch path); tests use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from pathlib import Path
+from typing import Any, Protocol, Sequence, runtime_checkable
+
+from xlcrm import i18n
+from xlcrm.model import Lang, SheetSpec, TableSpec
+from xlcrm.workbook import marker
+
+log = logging.getLogger(__name__)
+
+# Number formats for result columns by kind (Excel format codes).
+NUMBER_FORMATS = {"int": "0", "money": "#,##0.00", "number": "#,##0.00", "pct": "0.0%",
+                  "prob": "0.00", "score": "0", "date": "yyyy-mm-dd"}
+
+
+@runtime_checkable
+class Book(Protocol):
+    """A workbook the ribbon can act on."""
+
+    name: str
+
+    def read(self) -> Any:
+        """The workbook's tables as ``xlcrm.workbook.read.ReadResult``."""
+
+    def write(self, sheets: Sequence[SheetSpec], *, lang: Lang) -> list[str]:
+        """Write ``sheets`` as xlcrm-owned sheets (replacing earlier ones); return their names."""
+
+    def message(self, text: str) -> None:
+        """Tell the user something (a dialog in Excel)."""
+
+
+class FileBook:
+    """A workbook file: the batch reader and the in-place writer."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        self.messages: list[str] = []
+
+    def read(self) -> Any:
+        from xlcrm.workbook.read import read_workbook
+
+        return read_workbook(self.path)
+
+    def write(self, sheets: Sequence[SheetSpec], *, lang: Lang) -> list[str]:
+        from xlcrm.workbook.write import write_in_place
+
+        write_in_place(self.path, list(sheets), lang=lang)
+        return [s.name for s in sheets]
+
+    def message(self, text: str) -> None:
+        log.info("%s: %s", self.name, text)
+        self.messages.append(text)
+
+
+class XlwingsBook:
+    """The workbook open in Excel (``xw.Book.caller()`` when run from the ribbon)."""
+
+    def __init__(self, book: Any = None) -> None:
+        if book is None:
+            import xlwings as xw
+
+            book = xw.Book.caller()
+        self.book = book
+        self.name = book.name
+
+    # -- reading
+    def raw_sheets(self) -> list[Any]:
+        from xlcrm.workbook.read import RawSheet
+
+        out = []
+        for sheet in self.book.sheets:
+            used = sheet.used_range
+            rows = used.options(ndim=2).value or []
+            out.append(RawSheet(sheet.name, rows, first_row=used.row, first_col=used.column))
+        return out
+
+    def read(self) -> Any:
+        from xlcrm.workbook.read import read_sheets
+
+        return read_sheets(self.raw_sheets())
+
+    # -- writing
+    def _owned(self) -> dict[str, Any]:
+        """role -> sheet, from the marker names (a renamed sheet keeps its marker)."""
+        owned = {}
+        names = {s.name: s for s in self.book.sheets}
+        for name in self.book.names:
+            role = marker.role_of_name(name.name.split("!")[-1])
+            if role is None:
+                continue
+            sheet = marker.sheet_of_ref(str(name.refers_to))
+            if sheet in names:
+                owned[role] = names[sheet]
+        return owned
+
+    def write(self, sheets: Sequence[SheetSpec], *, lang: Lang) -> list[str]:
+        owned = self._owned()
+        existing = {s.name.lower() for s in self.book.sheets}
+        written = []
+        app = self.book.app
+        screen = app.screen_updating
+        app.screen_updating = False
+        try:
+            for spec in sheets:
+                sheet = owned.get(spec.role)
+                if sheet is None:
+                    name = spec.name
+                    if name.lower() in existing:  # a user sheet of that name: never write into it
+                        name = (spec.name[:26] + " (2)")
+                    sheet = self.book.sheets.add(name, after=self.book.sheets[-1])
+                    existing.add(name.lower())
+                    self.book.names.add(marker.defined_name(spec.role), "=" + marker.ref_to_sheet(name))
+                    _hide_name(self.book, marker.defined_name(spec.role))
+                else:
+                    for table in list(sheet.tables):
+                        table.delete()
+                    sheet.clear()
+                    if sheet.name != spec.name and spec.name.lower() not in existing:
+                        sheet.name = spec.name
+                for table in spec.tables:
+                    _write_table(sheet, table, lang)
+                sheet.visible = not spec.hidden
+                written.append(sheet.name)
+        finally:
+            app.screen_updating = screen
+        return written
+
+    def message(self, text: str) -> None:
+        try:
+            self.book.app.alert(text, title="xlcrm")
+        except Exception:  # noqa: BLE001 - older Excel/xlwings without alert: the status bar will do
+            self.book.app.status_bar = text
+
+
+def _hide_name(book: Any, name: str) -> None:
+    try:
+        book.names[name].api.Visible = False  # Windows COM; on a Mac the name stays visible
+    except Exception:  # noqa: BLE001
+        log.debug("could not hide the defined name %s", name)
+
+
+def cell_value(value: Any, column: Any, lang: Lang) -> Any:
+    """A result value as written by xlwings: codes translated, text never a formula, NaN blank."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        return None if value != value else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if getattr(column, "coded", False):
+        value = i18n.value(value, lang)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # Excel's text prefix: shown as typed, never evaluated
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def table_rows(table: TableSpec, lang: Lang) -> list[list[Any]]:
+    """Header row plus values of one result table, ready for ``range.value``."""
+    cols = table.columns
+    rows = [[c.label(lang) for c in cols]]
+    frame = table.frame
+    for record in frame[[c.key for c in cols]].itertuples(index=False, name=None):
+        rows.append([cell_value(v, c, lang) for v, c in zip(record, cols)])
+    return rows
+
+
+def _write_table(sheet: Any, table: TableSpec, lang: Lang) -> None:
+    rows = table_rows(table, lang)
+    anchor = sheet.range(table.anchor)
+    if table.title and table.anchor != "A1":
+        anchor.offset(-1, 0).value = table.title
+    target = anchor.resize(len(rows), len(rows[0]))
+    target.value = rows
+    for j, col in enumerate(table.columns):
+        fmt = NUMBER_FORMATS.get(col.kind)
+        if fmt and len(rows) > 1:
+            anchor.offset(1, j).resize(len(rows) - 1, 1).number_format = fmt
+    sheet.tables.add(source=target, name=table.name)
+    target.columns.autofit()
