@@ -116,8 +116,8 @@ def columns(kinds: dict[str, str], **ranges: Any) -> Columns:
     """Flatten ranges named by ``kinds`` (``"id"``, ``"number"``, ``"date"``, ``"text"``),
     detect a shared header row, check their lengths agree. ``None`` ranges are skipped.
 
-    The first row is a header when a cell in it is a known header alias, or is text where a
-    number or date column has numbers/dates below it.
+    The first row is a header when a cell in it is a known header alias, or is text without
+    digits where a number or date column has a number/date below it.
     """
     vecs = {name: vector(rng, name) for name, rng in ranges.items() if rng is not None}
     header = False
@@ -127,12 +127,19 @@ def columns(kinds: dict[str, str], **ranges: Any) -> Columns:
         first = cells[0]
         if is_header_text(first):
             header = True
-        elif kinds.get(name) in ("number", "date") and isinstance(first, str):
+        elif (kinds.get(name) in ("number", "date") and isinstance(first, str) and len(cells) > 1
+              and not re.search(r"\d", first)):
+            # text with no digits above a number/date: a header we do not know ("毛利(元)");
+            # text with digits is a mistyped value and gets its error below
             parse = to_number if kinds[name] == "number" else to_date
             try:
                 parse(first, name)
             except CellError:
-                header = True
+                try:
+                    parse(cells[1], name)
+                    header = True
+                except CellError:
+                    pass
     heads: dict[str, Any] = {}
     if header:
         heads = {name: cells[0] for name, cells in vecs.items() if cells}
