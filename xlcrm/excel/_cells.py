@@ -90,6 +90,11 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
 
 
+def given(value: Any) -> Any:
+    """An optional argument, or None when it is blank (an empty cell, "", an empty range)."""
+    return None if all(_blank(c) for row in grid(value) for c in row) else value
+
+
 def is_header_text(v: Any) -> bool:
     return isinstance(v, str) and _norm(v) in _HEADER_WORDS
 
@@ -120,6 +125,8 @@ def columns(kinds: dict[str, str], **ranges: Any) -> Columns:
     digits where a number or date column has a number/date below it.
     """
     vecs = {name: vector(rng, name) for name, rng in ranges.items() if rng is not None}
+    # an optional range left blank ("" or an empty cell) counts as not given
+    vecs = {name: cells for name, cells in vecs.items() if cells or kinds.get(name) == "id"}
     header = False
     for name, cells in vecs.items():
         if not cells:

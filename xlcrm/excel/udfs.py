@@ -36,6 +36,7 @@ from xlcrm.excel._cells import (
     columns,
     excel_date,
     excel_errors,
+    given,
     grid,
     lang_of,
     scalar,
@@ -173,6 +174,7 @@ def _population(ids: Any, values: Any, revenue: Any = None) -> tuple[Columns, li
 
 def _pyramid(ids: Any, values: Any, revenue: Any, settings: Any) -> tuple[Columns, dict[str, tuple[str, float, int]]]:
     """customer -> (tier code, value, rank), computed once per content of the raw ranges."""
+    revenue, settings = given(revenue), given(settings)
 
     def compute() -> tuple[Columns, dict[str, tuple[str, float, int]]]:
         cols, keys, vals, revs = _population(ids, values, revenue)
@@ -350,6 +352,7 @@ def _group(keys: list[str], dates: list[dt.date]) -> dict[str, list[dt.date]]:
 def _churn(order_customers: Any, order_dates: Any, order_amounts: Any, asof: Any, lang: Any,
            settings: Any) -> tuple[str, dict[str, dict[str, Any]]]:
     """customer -> churn row (churn_risk, risk_level, p_alive, reasons, expected_loss), cached."""
+    order_amounts, settings, lang = given(order_amounts), given(settings), given(lang)
     day = _asof(asof)
     key = content_key("churn", order_customers, order_dates, order_amounts, day, lang, settings)
     return CACHE.get_or_compute(
