@@ -130,7 +130,9 @@ class XlwingsBook:
                     for table in list(sheet.tables):
                         table.delete()
                     sheet.clear()
-                    if sheet.name != spec.name and spec.name.lower() not in existing:
+                    # follow a language switch; keep a name the user chose
+                    ours = i18n.SHEETS.get(spec.role, ())
+                    if sheet.name != spec.name and sheet.name in ours and spec.name.lower() not in existing:
                         sheet.name = spec.name
                 for table in spec.tables:
                     _write_table(sheet, table, lang)

@@ -1,0 +1,210 @@
+"""XlwingsBook against a small stand-in of the xlwings object model it uses.
+
+Only the calls XlwingsBook makes are modelled (sheets, names, used_range, range, tables,
+app.alert/status_bar/screen_updating), with xlwings' signatures. This checks our logic
+(owned sheets found by marker, user sheets never written, tables replaced), not Excel.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pandas as pd
+import pytest
+
+from xlcrm.excel.book import XlwingsBook
+from xlcrm.model import Column, SheetSpec, TableSpec
+from xlcrm.workbook import marker
+
+
+class FakeRange:
+    def __init__(self, sheet, row, col, rows=1, cols=1):
+        self.sheet, self.row, self.column, self.rows, self.cols = sheet, row, col, rows, cols
+        self.ndim = None
+
+    def options(self, ndim=None, **_):
+        self.ndim = ndim
+        return self
+
+    @property
+    def value(self):
+        return [[self.sheet.cells.get((r, c)) for c in range(self.column, self.column + self.cols)]
+                for r in range(self.row, self.row + self.rows)]
+
+    @value.setter
+    def value(self, rows):
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                self.sheet.cells[(self.row + i, self.column + j)] = v
+
+    def resize(self, row_size=None, column_size=None):
+        return FakeRange(self.sheet, self.row, self.column, row_size or self.rows, column_size or self.cols)
+
+    def offset(self, row_offset=0, column_offset=0):
+        return FakeRange(self.sheet, self.row + row_offset, self.column + column_offset, self.rows, self.cols)
+
+    @property
+    def number_format(self):
+        return self.sheet.formats.get((self.row, self.column))
+
+    @number_format.setter
+    def number_format(self, fmt):
+        for r in range(self.row, self.row + self.rows):
+            self.sheet.formats[(r, self.column)] = fmt
+
+    @property
+    def columns(self):
+        return types.SimpleNamespace(autofit=lambda: None)
+
+
+class FakeTables(list):
+    def add(self, source=None, name=None, **_):
+        table = types.SimpleNamespace(name=name, range=source)
+        table.delete = lambda t=table: self.remove(t)
+        self.append(table)
+        return table
+
+
+class FakeSheet:
+    def __init__(self, name, cells=None):
+        self.name = name
+        self.cells = dict(cells or {})
+        self.formats = {}
+        self.tables = FakeTables()
+        self.visible = True
+
+    @property
+    def used_range(self):
+        if not self.cells:
+            return FakeRange(self, 1, 1)
+        rows = [r for r, _ in self.cells]
+        cols = [c for _, c in self.cells]
+        return FakeRange(self, min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1)
+
+    def range(self, address):
+        col = ord(address[0]) - 64
+        return FakeRange(self, int(address[1:]), col)
+
+    def clear(self):
+        self.cells.clear()
+        self.formats.clear()
+
+
+class FakeSheets(list):
+    def add(self, name=None, before=None, after=None):
+        sheet = FakeSheet(name)
+        self.insert(self.index(after) + 1 if after is not None else 0, sheet)
+        return sheet
+
+
+class FakeNames(list):
+    def add(self, name, refers_to):
+        entry = types.SimpleNamespace(name=name, refers_to=refers_to, api=types.SimpleNamespace(Visible=True))
+        self.append(entry)
+        return entry
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return next(n for n in self if n.name == key)
+        return list.__getitem__(self, key)
+
+
+class FakeApp:
+    def __init__(self, alert_works=True):
+        self.screen_updating = True
+        self.status_bar = False
+        self.alerts = []
+        self.alert_works = alert_works
+
+    def alert(self, prompt, title=None, **_):
+        if not self.alert_works:
+            raise AttributeError("alert")
+        self.alerts.append((title, prompt))
+
+
+class FakeBook:
+    def __init__(self, sheets, alert_works=True):
+        self.name = "订单.xlsx"
+        self.sheets = FakeSheets(sheets)
+        self.names = FakeNames()
+        self.app = FakeApp(alert_works)
+
+
+COLUMNS = [Column("customer_id", "Customer ID", "客户编号"), Column("tier", "Tier", "客户等级", coded=True),
+           Column("revenue", "Revenue", "销售额", kind="money")]
+
+
+def spec(rows):
+    frame = pd.DataFrame(rows, columns=["customer_id", "tier", "revenue"])
+    return SheetSpec("customers", "客户分级", [TableSpec("xlcrm_customers", frame, COLUMNS)])
+
+
+def test_raw_sheets_carry_values_and_where_the_used_range_starts(monkeypatch):
+    class RawSheet:  # stand-in with the contract's signature, until the reader is merged
+        def __init__(self, name, rows, first_row=1, first_col=1, merged=(), date1904=False):
+            self.name, self.rows, self.first_row, self.first_col = name, rows, first_row, first_col
+
+    try:
+        import xlcrm.workbook.read  # noqa: F401
+    except ImportError:
+        monkeypatch.setitem(sys.modules, "xlcrm.workbook.read", types.SimpleNamespace(RawSheet=RawSheet))
+    orders = FakeSheet("订单", {(3, 2): "客户编号", (3, 3): "金额", (4, 2): "C1", (4, 3): 12.5})
+    (raw,) = XlwingsBook(FakeBook([orders])).raw_sheets()
+    assert raw.name == "订单" and raw.first_row == 3 and raw.first_col == 2
+    assert raw.rows == [["客户编号", "金额"], ["C1", 12.5]]
+
+
+def test_first_write_adds_a_marked_sheet_and_never_touches_a_user_sheet_of_that_name():
+    user = FakeSheet("客户分级", {(1, 1): "my own notes"})
+    book = FakeBook([FakeSheet("订单"), user])
+    written = XlwingsBook(book).write([spec([["C1", "Key", 1000.0]])], lang="zh")
+    assert user.cells == {(1, 1): "my own notes"}  # DESIGN invariant 2
+    assert written == ["客户分级 (2)"] and book.sheets[-1].name == "客户分级 (2)"
+    (name,) = book.names
+    assert name.name == marker.defined_name("customers") and not name.api.Visible
+    assert marker.sheet_of_ref(name.refers_to) == "客户分级 (2)"
+    sheet = book.sheets[-1]
+    assert sheet.cells[(1, 1)] == "客户编号" and sheet.cells[(2, 2)] == "重要客户"
+    assert sheet.formats[(2, 3)] == "#,##0.00"
+    assert [t.name for t in sheet.tables] == ["xlcrm_customers"]
+    assert book.app.screen_updating is True  # restored
+
+
+def test_second_write_replaces_the_owned_sheet_found_by_its_marker_after_a_rename():
+    book = FakeBook([FakeSheet("订单")])
+    xb = XlwingsBook(book)
+    xb.write([spec([["C1", "Key", 1.0], ["C2", "Small", 2.0]])], lang="zh")
+    book.sheets[-1].name = "我的分级"  # the user renamed it; the marker name follows in Excel
+    book.names[0].refers_to = "='我的分级'!$A$1"
+    xb.write([spec([["C9", "Major", 3.0]])], lang="en")
+    assert len(book.sheets) == 2
+    sheet = book.sheets[-1]
+    assert sheet.cells[(2, 1)] == "C9" and (3, 1) not in sheet.cells  # old rows gone
+    assert sheet.cells[(2, 2)] == "Major" and len(sheet.tables) == 1
+    assert sheet.name == "我的分级"  # the user's name is kept
+
+
+def test_a_language_switch_renames_the_owned_sheet():
+    book = FakeBook([FakeSheet("订单")])
+    xb = XlwingsBook(book)
+    xb.write([spec([["C1", "Key", 1.0]])], lang="zh")
+    english = spec([["C1", "Key", 1.0]])
+    english.name = "CRM Customers"
+    assert xb.write([english], lang="en") == ["CRM Customers"]
+
+
+def test_messages_use_an_alert_or_fall_back_to_the_status_bar():
+    book = FakeBook([FakeSheet("订单")])
+    XlwingsBook(book).message("done")
+    assert book.app.alerts == [("xlcrm", "done")]
+    quiet = FakeBook([FakeSheet("订单")], alert_works=False)
+    XlwingsBook(quiet).message("done")
+    assert quiet.app.status_bar == "done"
+
+
+@pytest.mark.parametrize("lang, header", [("zh", "客户编号"), ("en", "Customer ID")])
+def test_headers_follow_the_language(lang, header):
+    book = FakeBook([FakeSheet("订单")])
+    XlwingsBook(book).write([spec([["C1", "Key", 1.0]])], lang=lang)
+    assert book.sheets[-1].cells[(1, 1)] == header
