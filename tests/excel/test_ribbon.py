@@ -55,13 +55,20 @@ def pipeline(monkeypatch):
     """A stand-in ``xlcrm.refresh.compute`` that returns one sheet per role and records its inputs."""
     calls = []
 
-    def compute(frames, settings, asof, lang):
-        calls.append((frames, settings, asof, lang))
+    def compute(frames, settings, asof, lang, *, progress=None, extra_issues=None):
+        calls.append((frames, settings, asof, lang, list(extra_issues or [])))
         sheets = [SheetSpec(role, i18n.sheet_name(role, lang), []) for role in ALL_ROLES]
-        return Results(sheets=sheets, issues=list(frames.issues))
+        issues = list(frames.issues) + list(extra_issues or [])
+        return SimpleNamespace(results=Results(sheets=sheets, issues=issues))
+
+    from xlcrm.settings import Settings
 
     module = types.ModuleType("xlcrm.refresh")
     module.compute = compute
+    # the same settings rules as xlcrm.refresh (settings sheet on defaults; --asof, sheet, today)
+    module.resolve_settings = lambda frames, *, base=None, sheet="设置", cells=None: Settings.from_mapping(
+        frames.settings or {}, sheet=sheet, cells=cells, base=base)
+    module.resolve_asof = lambda asof, settings: asof or settings.asof or __import__("datetime").date.today()
     monkeypatch.setitem(sys.modules, "xlcrm.refresh", module)
     return calls
 
@@ -95,15 +102,15 @@ def test_settings_sheet_values_reach_the_pipeline(pipeline):
 
     book = MemoryBook(lang="zh", settings={"统计日期": "2024-06-30", "语言": "en", "重要客户比例": "2%"})
     ribbon.refresh_all(book)
-    _, settings, asof, lang = pipeline[0]
+    _, settings, asof, lang, _ = pipeline[0]
     assert asof == dt.date(2024, 6, 30) and lang == "en" and settings.tier_key_share == 0.02
 
 
 def test_a_bad_setting_becomes_a_data_issue_not_a_failure(pipeline):
     book = MemoryBook(settings={"重要客户比例": "lots"})
     outcome = ribbon.refresh_all(book)
-    frames = pipeline[0][0]
-    assert outcome.ok and any("Key share" in i.problem for i in frames.issues)
+    extra = pipeline[0][4]
+    assert outcome.ok and any("Key share" in i.problem for i in extra)
     assert "1 条数据问题" in outcome.message
 
 

@@ -59,8 +59,8 @@ class FileBook:
     def write(self, sheets: Sequence[SheetSpec], *, lang: Lang) -> list[str]:
         from xlcrm.workbook.write import write_in_place
 
-        write_in_place(self.path, list(sheets), lang=lang)
-        return [s.name for s in sheets]
+        report = write_in_place(self.path, list(sheets), lang=lang)
+        return list(getattr(report, "written", None) or [s.name for s in sheets])
 
     def message(self, text: str) -> None:
         log.info("%s: %s", self.name, text)

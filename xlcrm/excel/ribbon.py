@@ -49,19 +49,22 @@ def _book(book: Book | None) -> Book:
     return book if book is not None else XlwingsBook()
 
 
-def _prepare(book: Book) -> tuple[Any, Any, dt.date, Lang]:
-    """Read the book; settings from its Settings sheet; as-of date and language."""
-    from xlcrm.settings import Settings
+def _settings_sheet(read: Any) -> str | None:
+    """The name of the workbook's settings sheet, if the reader found one."""
+    return next((s.sheet for s in getattr(read, "sheets", []) or []
+                 if getattr(s, "role", None) == "settings"), None)
+
+
+def _prepare(book: Book) -> tuple[Any, Any, dt.date, Lang, list[Any]]:
+    """Read the book; settings from its Settings sheet; as-of date and language (as ``xlcrm refresh``)."""
+    from xlcrm.refresh import resolve_asof, resolve_settings
 
     read = book.read()
     frames = read.frames
-    settings_sheet = i18n.t(read.lang, "Settings", "设置")
-    cfg, issues = Settings.from_mapping(frames.settings or {}, sheet=settings_sheet,
-                                        cells=getattr(read, "settings_cells", None))
-    frames.issues.extend(issues)
+    cfg, issues = resolve_settings(frames, sheet=_settings_sheet(read) or "设置",
+                                   cells=getattr(read, "settings_cells", None))
     lang: Lang = cfg.lang if cfg.lang in ("zh", "en") else read.lang
-    asof = cfg.asof or dt.date.today()
-    return frames, cfg, asof, lang
+    return frames, cfg, resolve_asof(None, cfg), lang, issues
 
 
 def _select(sheets: Iterable[SheetSpec], roles: tuple[str, ...] | None) -> list[SheetSpec]:
@@ -77,8 +80,9 @@ def _run(action: str, book: Book | None) -> Outcome:
     try:
         from xlcrm.refresh import compute
 
-        frames, cfg, asof, lang = _prepare(book)
-        results = compute(frames, cfg, asof, lang)
+        frames, cfg, asof, lang, setting_issues = _prepare(book)
+        computed = compute(frames, cfg, asof, lang, extra_issues=setting_issues)
+        results = computed.results
         sheets = _select(results.sheets, ROLES[action])
         written = book.write(sheets, lang=lang)
         n_issues = len(results.issues)
@@ -151,7 +155,7 @@ def settings(book: Book | None = None) -> Outcome:
     try:
         read = book.read()
         lang = read.lang
-        if read.frames.settings:
+        if read.frames.settings or _settings_sheet(read):
             text = i18n.t(lang, "xlcrm: this workbook already has a Settings sheet; change the values there "
                                 "and press Refresh All.",
                           "xlcrm：本工作簿已有设置表，请在其中修改数值后点击“全部刷新”。")

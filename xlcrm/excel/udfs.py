@@ -515,8 +515,8 @@ def CRM_SATISFACTION_INDEX(perception, expectation):
         if math.isnan(bn) or math.isnan(an):
             out.append([""])
             continue
-        if an == 0:
-            raise CellError("expectation is 0 — the index b / a needs an expectation above 0", "#DIV/0!")
+        if an <= 0:
+            raise CellError(f"expectation is {an:g} — the index b / a needs an expectation above 0", "#DIV/0!")
         out.append([_core("complaints").satisfaction_index(bn, an)])
     return table(out) if spill else table(out)[0][0]
 
