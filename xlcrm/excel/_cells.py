@@ -279,7 +279,7 @@ def excel_date(day: Any) -> float | str:
 
 def cell(v: Any) -> Any:
     """One value as Excel takes it: None/NaN -> "", numpy scalars -> Python, dates -> serials."""
-    if v is None:
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):  # pandas' missing markers
         return ""
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalar
         v = v.item()

@@ -92,7 +92,8 @@ class XlwingsBook:
     def read(self) -> Any:
         from xlcrm.workbook.read import read_sheets
 
-        return read_sheets(self.raw_sheets())
+        owned = {sheet.name: role for role, sheet in self._owned().items()}
+        return read_sheets(self.raw_sheets(), owned=owned, source=self.name)
 
     # -- writing
     def _owned(self) -> dict[str, Any]:
