@@ -52,8 +52,11 @@ class FileBook:
         self.messages: list[str] = []
 
     def read(self) -> Any:
+        from xlcrm.workbook import package, write
         from xlcrm.workbook.read import read_workbook
 
+        write.check_lock(self.path)  # as `xlcrm refresh`: refuse a file open in Excel, or unusable
+        package.check_package(self.path)
         return read_workbook(self.path)
 
     def write(self, sheets: Sequence[SheetSpec], *, lang: Lang) -> list[str]:
