@@ -83,12 +83,12 @@ def test_lifecycle_classes_follow_the_textbook():
 
 def test_rfm_best_on_all_three_is_555_and_important_value():
     ids = col("客户编号", *[f"C{i}" for i in range(10)])
-    recency = col("R", *[float(5 + 30 * i) for i in range(10)])
-    freq = col("F", *[float(20 - 2 * i) for i in range(10)])
-    money = col("M", *[float(10_000 - 900 * i) for i in range(10)])
+    recency = col("最近购买天数", *[float(5 + 30 * i) for i in range(10)])
+    freq = col("购买频次", *[float(20 - 2 * i) for i in range(10)])
+    money = col("消费金额", *[float(10_000 - 900 * i) for i in range(10)])
     assert str(udfs.CRM_RFM([["C0"]], ids, recency, freq, money)) == "555"
     assert udfs.CRM_RFM_SEGMENT([["C0"]], ids, recency, freq, money, "en") == "Important Value"
-    assert udfs.CRM_RFM_SEGMENT([["C9"]], ids, recency, freq, money) == "一般挽留客户"
+    assert udfs.CRM_RFM_SEGMENT([["C9"]], ids, recency, freq, money) == "一般挽留客户"  # zh headers
 
 
 def test_churn_risk_and_p_alive_are_the_core_figures_with_reasons():
