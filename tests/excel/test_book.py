@@ -208,3 +208,11 @@ def test_headers_follow_the_language(lang, header):
     book = FakeBook([FakeSheet("订单")])
     XlwingsBook(book).write([spec([["C1", "Key", 1.0]])], lang=lang)
     assert book.sheets[-1].cells[(1, 1)] == header
+
+
+def test_a_user_sheet_gets_no_marker_and_a_free_name():
+    book = FakeBook([FakeSheet("订单"), FakeSheet("设置")])
+    settings = SheetSpec("settings", "设置", [TableSpec("Settings", pd.DataFrame({"customer_id": ["x"],
+                         "tier": ["Key"], "revenue": [1.0]}), COLUMNS)])
+    assert XlwingsBook(book).add_user_sheet(settings, lang="zh") == "设置 (2)"
+    assert list(book.names) == [] and book.sheets[-1].cells[(1, 1)] == "客户编号"

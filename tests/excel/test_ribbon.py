@@ -26,8 +26,11 @@ ALL_ROLES = ["customers", "churn", "visits", "complaints", "dashboard", "issues"
 class MemoryBook:
     """A Book held in memory: what was read, what got written, what the user was told."""
 
+    replaces_all_owned = False
+
     def __init__(self, lang="zh", settings=None, fail=None):
         self.name = "订单.xlsx"
+        self.user_sheets: list[SheetSpec] = []
         self.lang = lang
         self.settings = settings or {}
         self.fail = fail
@@ -42,9 +45,16 @@ class MemoryBook:
         return SimpleNamespace(frames=Frames(orders=orders, settings=dict(self.settings)), lang=self.lang,
                                settings_cells={})
 
+    def owned_roles(self):
+        return {s.role for s in self.written}
+
     def write(self, sheets, *, lang):
         self.written.extend(sheets)
         return [s.name for s in sheets]
+
+    def add_user_sheet(self, sheet, *, lang):
+        self.user_sheets.append(sheet)
+        return sheet.name
 
     def message(self, text):
         self.messages.append(text)
@@ -133,18 +143,31 @@ def test_an_unexpected_error_is_reported_not_raised(pipeline, monkeypatch, caplo
     assert "Traceback" not in outcome.message
 
 
-def test_settings_button_adds_a_sheet_with_every_setting_once():
+def test_a_book_whose_writer_drops_unlisted_sheets_gets_its_other_xlcrm_sheets_along(pipeline):
+    class Batch(MemoryBook):
+        replaces_all_owned = True
+
+        def owned_roles(self):
+            return {"customers", "churn", "visits"}
+
+    book = Batch(lang="en")
+    ribbon.complaint_log(book)
+    assert {s.role for s in book.written} == {"complaints", "issues", "customers", "churn", "visits"}
+
+
+def test_settings_button_adds_a_user_sheet_with_every_setting_once():
     from xlcrm.settings import ALL
 
     book = MemoryBook(lang="zh")
     outcome = ribbon.settings(book)
-    (spec,) = book.written
+    assert book.written == []  # not an xlcrm sheet: refreshes read it and never replace it
+    (spec,) = book.user_sheets
     assert spec.name == "设置" and outcome.written == ["设置"]
     frame = spec.tables[0].frame
     assert list(frame["key"]) == [s.zh for s in ALL]  # labels the settings reader accepts
     again = MemoryBook(lang="zh", settings={"重要客户比例": "1%"})
     ribbon.settings(again)
-    assert again.written == [] and "已有设置表" in again.messages[0]
+    assert again.user_sheets == [] and "已有设置表" in again.messages[0]
 
 
 def test_help_speaks_the_workbooks_language_even_when_it_cannot_be_read():

@@ -54,6 +54,8 @@ def book(tmp_path) -> Path:
     return small_book(tmp_path / "orders.xlsx")
 
 
+@pytest.mark.libreoffice
+@pytest.mark.slow
 def test_refresh_all_button_writes_the_same_sheets_as_xlcrm_refresh(book, tmp_path):
     cli_copy = tmp_path / "cli.xlsx"
     shutil.copyfile(book, cli_copy)
@@ -81,12 +83,21 @@ def test_classify_button_writes_the_customers_sheet_with_the_contract_columns(bo
     assert tiers["K000"] == "重要客户"  # the highest profit of 8 customers: the top of the pyramid
 
 
-def test_settings_button_adds_a_settings_sheet_once_and_the_reader_finds_it(tmp_path):
+def test_settings_button_on_a_file_explains_instead_of_writing_a_sheet_refresh_would_drop(tmp_path):
     path = small_book(tmp_path / "bare.xlsx", with_settings=False)
-    first = ribbon.settings(FileBook(path))
-    assert first.ok and first.written, first.message
-    again = ribbon.settings(FileBook(path))
-    assert not again.written and "设置" in again.message
+    before = path.read_bytes()
+    book = FileBook(path)
+    outcome = ribbon.settings(book)
+    assert outcome.ok and outcome.written == [] and "设置项" in book.messages[0]
+    assert path.read_bytes() == before
+
+
+def test_one_button_on_a_file_keeps_the_other_xlcrm_sheets(book):
+    assert ribbon.refresh_all(FileBook(book)).ok
+    before = set(openpyxl.load_workbook(book, read_only=True).sheetnames)
+    outcome = ribbon.visit_plan(FileBook(book))
+    assert outcome.ok, outcome.message
+    assert set(openpyxl.load_workbook(book, read_only=True).sheetnames) == before
 
 
 def test_an_unusable_file_gives_one_message_and_is_left_unchanged(tmp_path):

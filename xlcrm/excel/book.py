@@ -32,12 +32,22 @@ class Book(Protocol):
     """A workbook the ribbon can act on."""
 
     name: str
+    # True when ``write`` drops the xlcrm sheets it is not given (the batch writer does): the
+    # ribbon then passes the other sheets xlcrm owns along, so one button never deletes them.
+    replaces_all_owned: bool
 
     def read(self) -> Any:
         """The workbook's tables as ``xlcrm.workbook.read.ReadResult``."""
 
+    def owned_roles(self) -> set[str]:
+        """Roles of the sheets xlcrm owns in the workbook now."""
+
     def write(self, sheets: Sequence[SheetSpec], *, lang: Lang) -> list[str]:
         """Write ``sheets`` as xlcrm-owned sheets (replacing earlier ones); return their names."""
+
+    def add_user_sheet(self, sheet: SheetSpec, *, lang: Lang) -> str | None:
+        """Add a sheet that belongs to the user (no xlcrm marker, never replaced); its name,
+        or None when this book cannot do that."""
 
     def message(self, text: str) -> None:
         """Tell the user something (a dialog in Excel)."""
@@ -46,10 +56,22 @@ class Book(Protocol):
 class FileBook:
     """A workbook file: the batch reader and the in-place writer."""
 
+    replaces_all_owned = True
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self.messages: list[str] = []
+
+    def owned_roles(self) -> set[str]:
+        from xlcrm.workbook.write import owned_sheets
+
+        return set(owned_sheets(self.path))
+
+    def add_user_sheet(self, sheet: SheetSpec, *, lang: Lang) -> str | None:
+        # The batch writer marks every sheet it writes as xlcrm's (and the reader skips those),
+        # so it cannot add a sheet for the user to edit without risking it on the next refresh.
+        return None
 
     def read(self) -> Any:
         from xlcrm.workbook import package, write
@@ -72,6 +94,8 @@ class FileBook:
 
 class XlwingsBook:
     """The workbook open in Excel (``xw.Book.caller()`` when run from the ribbon)."""
+
+    replaces_all_owned = False
 
     def __init__(self, book: Any = None) -> None:
         if book is None:
@@ -99,6 +123,21 @@ class XlwingsBook:
         return read_sheets(self.raw_sheets(), owned=owned, source=self.name)
 
     # -- writing
+    def owned_roles(self) -> set[str]:
+        return set(self._owned())
+
+    def add_user_sheet(self, sheet: SheetSpec, *, lang: Lang) -> str | None:
+        existing = {s.name.lower() for s in self.book.sheets}
+        name = sheet.name
+        n = 2
+        while name.lower() in existing:
+            name = f"{sheet.name[:27]} ({n})"
+            n += 1
+        target = self.book.sheets.add(name, after=self.book.sheets[-1])
+        for table in sheet.tables:
+            _write_table(target, table, lang)
+        return name
+
     def _owned(self) -> dict[str, Any]:
         """role -> sheet, from the marker names (a renamed sheet keeps its marker)."""
         owned = {}

@@ -67,10 +67,12 @@ def _prepare(book: Book) -> tuple[Any, Any, dt.date, Lang, list[Any]]:
     return frames, cfg, resolve_asof(None, cfg), lang, issues
 
 
-def _select(sheets: Iterable[SheetSpec], roles: tuple[str, ...] | None) -> list[SheetSpec]:
+def _select(sheets: Iterable[SheetSpec], roles: tuple[str, ...] | None,
+            also: set[str] = frozenset()) -> list[SheetSpec]:
+    """The sheets of ``roles`` (all when None) plus data issues, plus the roles in ``also``."""
     if roles is None:
         return list(sheets)
-    keep = set(roles) | {"issues"}
+    keep = set(roles) | {"issues"} | set(also)
     return [s for s in sheets if s.role in keep]
 
 
@@ -83,7 +85,9 @@ def _run(action: str, book: Book | None) -> Outcome:
         frames, cfg, asof, lang, setting_issues = _prepare(book)
         computed = compute(frames, cfg, asof, lang, extra_issues=setting_issues)
         results = computed.results
-        sheets = _select(results.sheets, ROLES[action])
+        # a book whose writer drops unlisted xlcrm sheets gets the ones it has now, recomputed
+        also = book.owned_roles() if book.replaces_all_owned else set()
+        sheets = _select(results.sheets, ROLES[action], also)
         written = book.write(sheets, lang=lang)
         n_issues = len(results.issues)
         text = i18n.t(lang, "xlcrm: updated {sheets} (as of {asof}){issues}.",
@@ -166,12 +170,20 @@ def settings(book: Book | None = None) -> Outcome:
         columns = [Column("key", "Setting", "设置项"), Column("value", "Value", "值"),
                    Column("help", "Help", "说明")]
         name = i18n.t(lang, "Settings", "设置")
-        spec = SheetSpec("settings", name, [TableSpec("xlcrm_settings", pd.DataFrame(rows), columns)])
-        written = book.write([spec], lang=lang)
+        # the user's sheet from now on: no xlcrm marker, so refreshes read it and never replace it
+        spec = SheetSpec("settings", name, [TableSpec("Settings", pd.DataFrame(rows), columns)])
+        added = book.add_user_sheet(spec, lang=lang)
+        if added is None:
+            text = i18n.t(lang, "xlcrm: add a sheet named {name} with the columns Setting and Value "
+                                "(see README, Settings), then press Refresh All.",
+                          "xlcrm：请添加名为“{name}”的工作表，列为“设置项”和“值”（见 README 设置一节），"
+                          "然后点击“全部刷新”。", name=name)
+            book.message(text)
+            return Outcome([], text)
         text = i18n.t(lang, "xlcrm: added the sheet {name}; change a value, then press Refresh All.",
-                      "xlcrm：已添加“{name}”表；修改数值后点击“全部刷新”。", name=written[0] if written else name)
+                      "xlcrm：已添加“{name}”表；修改数值后点击“全部刷新”。", name=added)
         book.message(text)
-        return Outcome(written, text)
+        return Outcome([added], text)
     except Exception as exc:  # noqa: BLE001
         log.exception("ribbon settings failed")
         text = i18n.t(lang, "xlcrm could not {what}: {exc}", "xlcrm 无法{what}：{exc}",
