@@ -83,11 +83,11 @@ Public Function xlcrmLabel(ByVal id As String) As String
     End Select
 End Function
 
-Private Sub xlcrmRun(ByVal command As String)
+Private Sub xlcrmRun(ByVal pythonCode As String)
     ' RunPython lives in the xlwings add-in; calling it by name keeps this project free of
     ' a compile-time reference to it.
     On Error GoTo failed
-    Application.Run "'" & XLCRM_XLWINGS_ADDIN & "'!RunPython", command
+    Application.Run "'" & XLCRM_XLWINGS_ADDIN & "'!RunPython", pythonCode
     If Not xlcrmRibbon Is Nothing Then xlcrmRibbon.Invalidate  ' the language may have changed
     Exit Sub
 failed:
