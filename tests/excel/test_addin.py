@@ -26,9 +26,9 @@ with warnings.catch_warnings():  # oletools calls a pyparsing API deprecated in 
     warnings.simplefilter("ignore", DeprecationWarning)
     from oletools.olevba import VBA_Parser, decompress_stream
 
+from tests.libreoffice import soffice
 from xlcrm import i18n
 from xlcrm.excel import _ovba, build
-from tests.libreoffice import soffice
 
 MACROS = build.MACROS
 UI_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"

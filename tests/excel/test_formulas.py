@@ -19,8 +19,8 @@ import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
 import xlcrm.excel.udfs as udfs
-from xlcrm.excel._cache import CACHE
 from tests.excel import fakecore
+from xlcrm.excel._cache import CACHE
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

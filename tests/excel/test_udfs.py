@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from openpyxl.utils.datetime import to_excel
 
 import xlcrm.excel.udfs as udfs
+from tests.excel import fakecore
 from xlcrm.excel import _cells
 from xlcrm.excel._cache import CACHE, ContentCache
-from tests.excel import fakecore
 
 ROOT = Path(__file__).resolve().parents[2]
 

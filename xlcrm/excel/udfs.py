@@ -387,7 +387,7 @@ def _churn_compute(order_customers: Any, order_dates: Any, order_amounts: Any, d
 @_udf
 def CRM_CHURN_RISK(customer, order_customers, order_dates, order_amounts, asof=None, lang=None, settings=None):
     """Churn risk of a customer (0-100) with its reasons, spilled as two cells; a range of customers spills a two-column table. The model runs once per distinct order table."""
-    lg, scores = _churn(order_customers, order_dates, order_amounts, asof, lang, settings)
+    _, scores = _churn(order_customers, order_dates, order_amounts, asof, lang, settings)
     wanted, _ = _customers(customer)
     rows = []
     for k in wanted:
