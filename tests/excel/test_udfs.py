@@ -139,6 +139,12 @@ def test_number_cells_holding_ids_match_text_ids(fake_core):
 def test_unknown_customer_shows_na_text_naming_it(fake_core):
     out = udfs.CRM_TIER([["C9x"]], IDS, VALUES)
     assert out.startswith("#N/A ") and "'C9x'" in out and "ids" in out
+    # in a spilled column only its own row says so
+    column = udfs.CRM_TIER(col("C1", "C9x"), IDS, VALUES, None, "en")
+    assert column[0] == ["Key"] and column[1][0].startswith("#N/A customer 'C9x'")
+    risk = udfs.CRM_CHURN_RISK(col("A", "Q"), ORDER_CUSTOMERS, ORDER_DATES, ORDER_AMOUNTS, ASOF)
+    assert isinstance(risk[0][0], float) and risk[1][0].startswith("#N/A") and risk[1][1] == ""
+    assert udfs.CRM_CHURN_RISK([["Q"]], ORDER_CUSTOMERS, ORDER_DATES, ORDER_AMOUNTS, ASOF).startswith("#N/A")
 
 
 @pytest.mark.parametrize("call, code, words", [

@@ -138,7 +138,19 @@ def _customers(customer: Any) -> tuple[list[str | None], bool]:
 
 def _one_or_column(keys: list[str | None], spill: bool, lookup: Callable[[str], list[Any]],
                    blank: list[Any]) -> Any:
-    rows = [lookup(k) if k is not None else blank for k in keys]
+    """One answer, or a column of answers where an unknown customer gets its error text in its
+    own row (the others still show)."""
+    rows = []
+    for k in keys:
+        if k is None:
+            rows.append(blank)
+            continue
+        try:
+            rows.append(lookup(k))
+        except CellError as exc:
+            if not spill:
+                raise
+            rows.append([exc.text()] + [""] * (len(blank) - 1))
     if not spill and len(rows[0]) == 1:
         return table(rows)[0][0]
     return table(rows)
@@ -388,17 +400,17 @@ def _churn_compute(order_customers: Any, order_dates: Any, order_amounts: Any, d
 def CRM_CHURN_RISK(customer, order_customers, order_dates, order_amounts, asof=None, lang=None, settings=None):
     """Churn risk of a customer (0-100) with its reasons, spilled as two cells; a range of customers spills a two-column table. The model runs once per distinct order table."""
     _, scores = _churn(order_customers, order_dates, order_amounts, asof, lang, settings)
-    wanted, _ = _customers(customer)
-    rows = []
-    for k in wanted:
-        if k is None:
-            rows.append(["", ""])
-            continue
+    wanted, spill = _customers(customer)
+
+    def lookup(k: str) -> list[Any]:
         if k not in scores:
             raise _missing(k, "order_customers")
-        row = scores[k]
-        rows.append([row["churn_risk"], row["reasons"]])
-    return table(rows)
+        return [scores[k]["churn_risk"], scores[k]["reasons"]]
+
+    out = _one_or_column(wanted, True, lookup, ["", ""])
+    if not spill and isinstance(out[0][0], str) and out[0][0].startswith("#"):
+        return out[0][0]  # one customer: the error text alone
+    return out
 
 
 @_udf
