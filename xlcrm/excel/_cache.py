@@ -3,7 +3,8 @@
 Filling ``=CRM_TIER(A2, $A$2:$A$10001, $B$2:$B$10001)`` down 10,000 rows calls the UDF
 10,000 times with the same population ranges. xlwings' own cache only serves dynamic-array
 resizing and async calls (keyed by the calling cell), so each call would re-rank every
-customer. Here the expensive part (the pyramid, the churn model) is keyed by a hash of the
+customer; caching UDF results by their arguments is a long-standing request there
+(xlwings issue #1981, "@xw.cached"). Here the expensive part (the pyramid, the churn model) is keyed by a hash of the
 population's values plus settings and as-of date, and computed once.
 
 xlwings' COM server may call UDFs from more than one thread; one lock guards the dict, and
