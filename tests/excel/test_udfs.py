@@ -324,3 +324,25 @@ def test_xlwings_windows_decorators_accept_every_udf_and_write_its_vba_wrapper()
             assert doc == udfs.ARG_DOCS[arg]  # the Insert Function dialog explains every argument
             if arg in ("ids", "values", "order_dates"):
                 assert options == {"ndim": 2}
+
+
+HEADERLESS = {  # each population-range UDF with and without the header rows (lang given)
+    "CRM_ABC": lambda h: udfs.CRM_ABC(col("C3", "C90"), h(IDS), h(VALUES)),
+    "CRM_PYRAMID": lambda h: udfs.CRM_PYRAMID(h(IDS), h(VALUES), None, "en")[1:],
+    "CRM_LIFECYCLE": lambda h: udfs.CRM_LIFECYCLE(col("A", "B"), h(ORDER_CUSTOMERS), h(ORDER_DATES), ASOF,
+                                                  None, True, "en"),
+    "CRM_CHURN_RISK": lambda h: udfs.CRM_CHURN_RISK(col("A", "B"), h(ORDER_CUSTOMERS), h(ORDER_DATES),
+                                                    h(ORDER_AMOUNTS), ASOF, "en"),
+    "CRM_P_ALIVE": lambda h: udfs.CRM_P_ALIVE(col("A", "B"), h(ORDER_CUSTOMERS), h(ORDER_DATES),
+                                              h(ORDER_AMOUNTS), ASOF),
+    "CRM_RFM": lambda h: udfs.CRM_RFM(col("x", "y"), h(col("ID", "x", "y")), h(col("Recency", 10.0, 100.0)),
+                                      h(col("Frequency", 9.0, 1.0)), h(col("Monetary", 5000.0, 10.0))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADERLESS))
+def test_population_ranges_give_the_same_answer_with_or_without_their_header_row(fake_core, name):
+    with_header = HEADERLESS[name](lambda rng: rng)
+    without = HEADERLESS[name](lambda rng: rng[1:])
+    assert with_header == without
+    assert not (isinstance(with_header, str) and with_header.startswith("#"))
