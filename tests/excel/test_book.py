@@ -216,3 +216,13 @@ def test_a_user_sheet_gets_no_marker_and_a_free_name():
                          "tier": ["Key"], "revenue": [1.0]}), COLUMNS)])
     assert XlwingsBook(book).add_user_sheet(settings, lang="zh") == "设置 (2)"
     assert list(book.names) == [] and book.sheets[-1].cells[(1, 1)] == "客户编号"
+
+
+def test_metric_value_tables_get_a_number_format_per_row():
+    cols = [Column("metric", "Metric", "指标"), Column("value", "Value", "数值", kind="number")]
+    frame = pd.DataFrame({"metric": ["Customers", "Share"], "value": [27, 0.4]})
+    dash = SheetSpec("dashboard", "客户看板", [TableSpec("xlcrm_dash", frame, cols, row_kinds=["int", "pct"])])
+    book = FakeBook([FakeSheet("订单")])
+    XlwingsBook(book).write([dash], lang="zh")
+    sheet = book.sheets[-1]
+    assert sheet.formats[(2, 2)] == "0" and sheet.formats[(3, 2)] == "0.0%"

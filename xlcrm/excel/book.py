@@ -239,5 +239,11 @@ def _write_table(sheet: Any, table: TableSpec, lang: Lang) -> None:
         fmt = NUMBER_FORMATS.get(col.kind)
         if fmt and len(rows) > 1:
             anchor.offset(1, j).resize(len(rows) - 1, 1).number_format = fmt
+    if table.row_kinds:  # Metric/Value tables: each row's value has its own kind
+        last = len(table.columns) - 1
+        for i, kind in enumerate(table.row_kinds):
+            fmt = NUMBER_FORMATS.get(kind)
+            if fmt:
+                anchor.offset(1 + i, last).number_format = fmt
     sheet.tables.add(source=target, name=table.name)
     target.columns.autofit()
