@@ -316,6 +316,11 @@ def test_xlwings_windows_decorators_accept_every_udf_and_write_its_vba_wrapper()
     assert "Function CRM_TIER(customer, ids, values, Optional revenue, Optional lang, Optional settings)" in vba
     assert 'XLPy.CallUDF("xlcrm.excel.udfs", "CRM_PYRAMID", Array(ids, values, revenue, lang, settings), ' \
            "ActiveWorkbook, Application.Caller)" in vba  # an add-in calls on behalf of the active workbook
+    # model fits do not run while the user types in the Insert Function dialog
+    churn_vba = vba[vba.index("Function CRM_CHURN_RISK("):vba.index("End Function", vba.index("Function CRM_CHURN_RISK("))]
+    assert 'If (Not Application.CommandBars("Standard").Controls(1).Enabled) Then Exit Function' in churn_vba
+    tier_vba = vba[vba.index("Function CRM_TIER("):vba.index("End Function", vba.index("Function CRM_TIER("))]
+    assert "CommandBars" not in tier_vba
     for name in udfs.__all__:
         assert f"Function {name}(" in vba
         assert info[name]["category"] == "xlcrm"

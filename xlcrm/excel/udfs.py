@@ -102,6 +102,11 @@ _RANGE_ARGS = {"ids", "values", "revenue", "recency_days", "frequency", "monetar
                "risk_level", "received", "severity", "perception", "expectation", "status"}
 
 
+# Functions that fit a model: not run while the user is still typing in the Insert Function
+# dialog (xlwings' call_in_wizard=False).
+_HEAVY = {"CRM_CHURN_RISK", "CRM_P_ALIVE"}
+
+
 def _udf(func: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a UDF body: Excel error text instead of exceptions; xlwings metadata and arg help."""
     import inspect
@@ -114,7 +119,7 @@ def _udf(func: Callable[..., Any]) -> Callable[..., Any]:
         if name in _RANGE_ARGS:
             options["ndim"] = 2
         wrapped = xw.arg(name, **options)(wrapped)
-    return xw.func(category=CATEGORY)(wrapped)
+    return xw.func(category=CATEGORY, call_in_wizard=func.__name__ not in _HEAVY)(wrapped)
 
 
 def _core(module: str) -> Any:
