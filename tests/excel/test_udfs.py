@@ -351,3 +351,12 @@ def test_population_ranges_give_the_same_answer_with_or_without_their_header_row
     without = HEADERLESS[name](lambda rng: rng[1:])
     assert with_header == without
     assert not (isinstance(with_header, str) and with_header.startswith("#"))
+
+
+def test_optional_columns_with_trailing_blanks_still_line_up(fake_core):
+    # a whole-column selection: tier filled for 3 rows, risk level only for the first, blanks below;
+    # fakecore: Key every 7 days, Small 90, Major 14, from the last contact (or the as-of date)
+    out = udfs.CRM_NEXT_VISIT(col(dt.datetime(2024, 1, 5), dt.datetime(2024, 1, 5), None, None),
+                              col("Key", "Small", "Major", None), col("High", None, None, None), ASOF)
+    assert out == [[to_excel(dt.datetime(2024, 1, 12))], [to_excel(dt.datetime(2024, 4, 4))],
+                   [to_excel(dt.datetime(2024, 6, 15))]]

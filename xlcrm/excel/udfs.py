@@ -465,20 +465,24 @@ def CRM_CHURN_COST(customers, lost_share, revenue_each, margin, what=None, lang=
 # ---------------------------------------------------------------------- visits, complaints
 
 def _each(names: list[str], *args: Any) -> tuple[list[list[Any]], bool]:
-    """Scalar-or-column arguments broadcast to rows; spill when any is a multi-cell range."""
+    """Scalar-or-column arguments broadcast to rows; spill when any is a multi-cell range.
+    Trailing rows blank in every column are dropped (whole-column selections)."""
     cols = []
     for name, a in zip(names, args):
         rows = grid(a)
-        if len(rows) <= 1 and (not rows or len(rows[0]) <= 1):
-            cols.append([rows[0][0] if rows and rows[0] else None])
-        else:
-            cols.append(vector(a, name))
+        width = max((len(r) for r in rows), default=0)
+        if len(rows) > 1 and width > 1:
+            raise CellError(f"{name} is {len(rows)} rows x {width} columns — select one column (or one row)")
+        cols.append([c for r in rows for c in r] or [None])
     n = max(len(c) for c in cols)
     for name, c in zip(names, cols):
         if len(c) not in (1, n):
             raise CellError(f"{name} has {len(c)} cells, expected 1 or {n} — select ranges of the same height")
     out = [[c[i] if len(c) > 1 else c[0] for c in cols] for i in range(n)]
-    return out, n > 1
+    spill = n > 1
+    while len(out) > 1 and all(v is None or (isinstance(v, str) and not v.strip()) for v in out[-1]):
+        out.pop()
+    return out, spill
 
 
 @_udf
@@ -492,12 +496,12 @@ def CRM_NEXT_VISIT(last_contact, tier, risk_level=None, asof=None, settings=None
     rows, spill = _each(["last_contact", "tier", "risk_level"], last_contact, tier, risk_level)
     out = []
     for last, tr, risk in rows:
-        if tr in (None, ""):
+        if last in (None, "") and tr in (None, ""):  # an empty row of a spilled range
             out.append([""])
             continue
         when = _core("visits").next_visit_date(
-            to_date(last, "last_contact"), i18n.code(tr), i18n.code(risk) if risk else None, day,
-            settings=cfg, calendar=calendar)
+            to_date(last, "last_contact"), i18n.code(tr) if tr else None, i18n.code(risk) if risk else None,
+            day, settings=cfg, calendar=calendar)
         out.append([excel_date(when)])
     return table(out) if spill else table(out)[0][0]
 
