@@ -121,7 +121,7 @@ def _orders(rng: np.random.Generator, customers: list[_Customer]) -> list[dict]:
             late = rng.random()
             if due > ASOF and late < 0.7:
                 paid = None
-            elif late < 0.08:
+            elif late < 0.025:
                 paid = None  # never paid: overdue receivable
             elif late < 0.25:
                 paid = due + dt.timedelta(days=int(rng.integers(5, 60)))
@@ -140,6 +140,11 @@ def _orders(rng: np.random.Generator, customers: list[_Customer]) -> list[dict]:
             day = day + dt.timedelta(days=max(1, int(gap)))
     rows.sort(key=lambda r: (r["date"], r["order_id"]))
     return rows
+
+
+# A handful of cells no one could read, so the data-issues sheet has something to show.
+_BAD_DATES = {404: "2025/2/30", 1717: "下周一"}
+_BAD_AMOUNTS = {808: "待定", 2020: "1,2OO.00"}
 
 
 def _fmt_date_text(d: dt.date, k: int) -> str:
@@ -198,7 +203,9 @@ def make_zh(path: Path, *, seed: int = SEED) -> Path:
             if k % 97 == 0:
                 r += 1  # a blank line someone left
             ws.write_string(r, 0, o["order_id"])
-            if k % 23 == 0:
+            if k in _BAD_DATES:
+                ws.write_string(r, 1, _BAD_DATES[k])  # a date no calendar has: a data issue
+            elif k % 23 == 0:
                 ws.write_string(r, 1, _fmt_date_text(o["date"], k))
             else:
                 ws.write_datetime(r, 1, dt.datetime.combine(o["date"], dt.time()), date_f)
@@ -210,7 +217,9 @@ def make_zh(path: Path, *, seed: int = SEED) -> Path:
             ws.write_string(r, 5, o["model"])
             ws.write_number(r, 6, o["unit"], money)
             ws.write_number(r, 7, o["qty"])
-            if k % 17 == 0:
+            if k in _BAD_AMOUNTS:
+                ws.write_string(r, 8, _BAD_AMOUNTS[k])  # typed by someone in a hurry: a data issue
+            elif k % 17 == 0:
                 ws.write_string(r, 8, f"{o['amount']:,.2f}元")
             elif k % 29 == 0:
                 ws.write_string(r, 8, f"¥{o['amount']:,.2f}")
