@@ -1,0 +1,700 @@
+"""The complaint log: register, the seven steps, deadlines, escalation, Haier's three rates.
+
+Sources: the register form and seven-step procedure of seed 003 (record -> contact at
+once -> analyse -> report for approval and reply -> customer signs -> carry out -> follow
+up until satisfied; "reply the same day"), faster handling for VIPs (001), and Haier's
+three controls, complaint, omission and dissatisfaction rates (000). DOMAIN.md 6-7.
+
+Rules, decided here and documented for users (README, settings sheet):
+- A complaint is in the log when its received date is on or before the as-of date (or
+  missing: it is still listed, without deadlines). Complaints received after the as-of
+  date are left out, as orders after it are.
+- Status is the furthest step whose field is filled in: recorded (the row) -> contacted
+  (首次答复日期) -> proposed (处理方案) -> approved (审批, not 不同意) -> confirmed (客户确认,
+  not 未确认) -> carried out (执行情况, not 未执行/执行中) -> closed (结案日期) -> followed up
+  (客户满意度 answered, or 回访日期 on or before the as-of date). Next Action names the
+  next step, or an earlier step that was skipped.
+- First response due: the same day for tiers in ``response_same_day_tiers`` (Key,
+  Major) and for severe complaints, else by the next working day (WorkCalendar: weekends,
+  statutory holidays and make-up days). A same-day complaint received on a day off is
+  due on the first working day after it. The due day itself is on time.
+- Overdue (Yes/No): the first response came after its due day, or has not come and the
+  due day is before the as-of date. Nothing else makes a complaint overdue.
+- Resolution due: received + ``resolution_days`` calendar days (a note, not a flag).
+- Escalation of an open complaint: Director for a Key customer, a repeat complainer
+  (``repeat_complaints`` or more complaints received in the 12 months to the as-of date)
+  or a complaint open more than ``escalate_open_days`` days; else Manager when overdue.
+  A closed complaint is escalated only when the follow-up answer is dissatisfied
+  (follow up until satisfied, 003), by the same Director rules, else to a Manager.
+- "The 12 months to the as-of date" are the days after (as-of minus one year) up to and
+  including the as-of date.
+- Rates (values in [0, 1], NaN when the denominator is 0):
+  Complaint Rate = complaints received in the 12 months / orders in those 12 months
+  (an order is a distinct order ID where there is one, else a row);
+  Omission Rate = complaints in the log with no handler, or with no first response
+  although its due day is before the as-of date / complaints in the log;
+  Dissatisfaction Rate = closed complaints (结案日期 filled) whose answer is somewhat or
+  very dissatisfied (or 1-2 of 5) / closed complaints with an answer.
+User text is passed through untouched (a value beginning with = + - @ stays text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from typing import Any
+
+import pandas as pd
+
+from xlcrm import i18n
+from xlcrm.i18n import t
+from xlcrm.model import Column, Frames, Lang
+from xlcrm.satisfaction import (DISSATISFIED, LEVELS, level_label, satisfaction_index,
+                                satisfaction_level)
+from xlcrm.settings import Settings
+from xlcrm.workdays import WorkCalendar
+
+__all__ = ["REGISTER_TEMPLATE", "COMPLAINT_COLUMNS", "PARETO_COLUMNS", "REPEAT_COLUMNS",
+           "CATEGORIES", "SEVERITIES", "STEPS", "register_template", "track", "metrics", "pareto",
+           "repeat_complainers", "customer_signals", "response_due", "category_code",
+           "severity_code", "satisfaction_index", "satisfaction_level"]
+
+log = logging.getLogger(__name__)
+
+# code -> zh; the register's drop-down values (seed 003 causes plus delivery and other).
+CATEGORIES: dict[str, str] = {"Product quality": "产品质量", "Service attitude": "服务态度",
+                              "Misleading promise": "虚假承诺", "Delivery": "送货", "Other": "其他"}
+SEVERITIES: dict[str, str] = {"Minor": "轻微", "Normal": "一般", "Severe": "严重"}
+
+_CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "Product quality": ("产品质量", "质量", "质量问题", "产品", "productquality", "quality", "product"),
+    "Service attitude": ("服务态度", "态度", "服务", "服务问题", "serviceattitude", "attitude", "service"),
+    "Misleading promise": ("虚假承诺", "承诺", "虚假宣传", "受骗上当", "misleadingpromise", "promise",
+                           "brokenpromise", "misleading"),
+    "Delivery": ("送货", "交货", "物流", "配送", "发货", "送货问题", "delivery", "logistics", "shipping"),
+    "Other": ("其他", "其它", "other", "others"),
+}
+_SEVERITY_WORDS: dict[str, tuple[str, ...]] = {
+    "Minor": ("轻微", "轻", "低", "minor", "low"),
+    "Normal": ("一般", "中", "普通", "normal", "medium", "moderate"),
+    "Severe": ("严重", "重大", "紧急", "高", "重", "severe", "high", "critical", "urgent", "major"),
+}
+
+# The register the user fills (投诉登记): (zh header, en header, drop-down values or None).
+REGISTER_TEMPLATE: list[tuple[str, str, list[str] | None]] = [
+    ("投诉编号", "Complaint ID", None),
+    ("受理日期", "Received", None),
+    ("客户编号", "Customer ID", None),
+    ("客户名称", "Customer", None),
+    ("联系电话", "Phone", None),
+    ("地址", "Address", None),
+    ("投诉类别", "Category", list(CATEGORIES.values())),
+    ("投诉内容", "Details", None),
+    ("产品", "Product", None),
+    ("规格", "Specification", None),
+    ("批号", "Batch", None),
+    ("严重程度", "Severity", list(SEVERITIES.values())),
+    ("记录人", "Recorded By", None),
+    ("处理人", "Handler", None),
+    ("首次答复日期", "First Response", None),
+    ("处理方案", "Solution", None),
+    ("审批", "Approval", ["同意", "不同意"]),
+    ("客户确认", "Customer Confirmed", ["已确认", "未确认"]),
+    ("执行情况", "Execution", None),
+    ("结案日期", "Closed", None),
+    ("补偿", "Compensation", None),
+    ("客户满意度", "Satisfaction", [zh for zh, _ in LEVELS.values()]),
+    ("回访日期", "Follow-up Date", None),
+    ("期望得分", "Expectation", None),
+    ("感知得分", "Perception", None),
+]
+_EN_VALUES = {"同意": "Approved", "不同意": "Not approved", "已确认": "Confirmed", "未确认": "Not confirmed",
+              **{zh: en for en, zh in CATEGORIES.items()}, **{zh: en for en, zh in SEVERITIES.items()},
+              **{zh: en for en, (zh, _) in LEVELS.items()}}
+
+
+def register_template(lang: Lang) -> list[tuple[str, list[str] | None]]:
+    """The register's headers and drop-down values in one language (both are read back)."""
+    out = []
+    for zh, en, values in REGISTER_TEMPLATE:
+        if lang == "zh":
+            out.append((zh, values))
+        else:
+            out.append((en, None if values is None else [_EN_VALUES[v] for v in values]))
+    return out
+
+
+# The seven steps of 003 as states reached (closing and follow-up are separate states).
+STEPS: list[tuple[str, str, str]] = [  # (code, en, zh)
+    ("Recorded", "Recorded", "已登记"),
+    ("Contacted", "Contacted", "已联系客户"),
+    ("Proposed", "Analysed, proposal made", "已分析并提出方案"),
+    ("Approved", "Approved", "已审批"),
+    ("Confirmed", "Confirmed by customer", "客户已确认"),
+    ("Carried out", "Carried out", "已执行"),
+    ("Closed", "Closed", "已结案"),
+    ("Followed up", "Followed up", "已回访"),
+]
+# What to do to reach step i (i = 1..7), and the field that records it.
+_NEXT: list[tuple[str, str]] = [
+    ("", ""),
+    ("Contact the customer and enter the first response date (due {due})",
+     "立即联系客户并填写首次答复日期（期限 {due}）"),
+    ("Analyse the problem and write a proposal", "分析问题并提出处理方案"),
+    ("Report the proposal to a manager for approval", "将处理方案报领导审批"),
+    ("Reply to the customer and have the settlement confirmed", "答复客户并请客户确认签字"),
+    ("Carry out the settlement (warehouse, delivery, gifts)", "执行处理方案（通知仓库、发货等）"),
+    ("Close the complaint and enter the closing date", "结案并填写结案日期"),
+    ("Follow up with the customer and record satisfaction", "回访客户并记录满意度"),
+]
+_FIELD_NAMES = ["", ("first response date", "首次答复日期"), ("solution", "处理方案"),
+                ("approval", "审批"), ("customer confirmation", "客户确认"), ("execution", "执行情况"),
+                ("closing date", "结案日期"), ("follow-up", "回访")]
+
+COMPLAINT_COLUMNS: list[Column] = [
+    Column("complaint_id", "Complaint ID", "投诉编号", "text", width=14),
+    Column("customer_id", "Customer ID", "客户编号", "text", width=12),
+    Column("customer", "Customer", "客户名称", "text", width=20),
+    Column("received", "Received", "受理日期", "date"),
+    Column("category", "Category", "投诉类别", "text"),
+    Column("severity", "Severity", "严重程度", "text"),
+    Column("status", "Status", "处理状态", "text", width=16),
+    Column("next_action", "Next Action", "下一步", "text", width=40),
+    Column("response_due", "Response Due", "答复期限", "date"),
+    Column("responded", "Responded", "首次答复", "date"),
+    Column("overdue", "Overdue", "是否逾期", "text", style="flag", coded=True),
+    Column("escalation", "Escalation", "升级", "text", width=40),
+    Column("days_open", "Days Open", "已处理天数", "int"),
+    Column("tier", "Tier", "客户等级", "text", coded=True),
+    Column("resolution_due", "Resolution Due", "结案期限", "date"),
+    Column("handler", "Handler", "处理人", "text"),
+    Column("satisfaction", "Satisfaction", "满意度", "text"),
+    Column("closed", "Closed", "结案日期", "date"),
+    Column("satisfaction_index", "Satisfaction Index", "满意度指数", "number"),
+    Column("notes", "Notes", "说明", "text", width=50),
+]
+
+PARETO_COLUMNS: list[Column] = [
+    Column("category", "Category", "投诉类别", "text"),
+    Column("count", "Complaints", "投诉数", "int"),
+    Column("share", "Share", "占比", "pct", style="bar"),
+    Column("cumulative", "Cumulative Share", "累计占比", "pct"),
+]
+
+REPEAT_COLUMNS: list[Column] = [
+    Column("customer_id", "Customer ID", "客户编号", "text"),
+    Column("customer", "Customer", "客户名称", "text", width=20),
+    Column("tier", "Tier", "客户等级", "text", coded=True),
+    Column("complaints", "Complaints (12 months)", "投诉次数(12个月)", "int"),
+    Column("open", "Open", "未结案", "int"),
+    Column("overdue", "Overdue", "逾期", "int"),
+    Column("last_received", "Last Complaint", "最近投诉", "date"),
+    Column("categories", "Categories", "投诉类别", "text", width=30),
+    Column("why", "Why", "原因", "text", width=40),
+]
+
+_NEGATIVE_PREFIX = ("未", "不", "否", "待", "拒", "没")
+_NEGATIVE_WORDS = {"no", "n", "not", "false", "0", "none", "pending", "rejected", "notapproved",
+                   "notconfirmed", "unconfirmed", "notdone", "notstarted", "inprogress", "open",
+                   "declined", "refused", "无", "x", "×"}
+
+
+# ---------------------------------------------------------------- small readers
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _done(value: Any) -> bool:
+    """A step's text field counts when filled and not a 'no' (未确认, 不同意, 执行中, pending)."""
+    if _missing(value):
+        return False
+    if not isinstance(value, str):
+        return True
+    text = "".join(value.split()).lower()
+    if text.startswith(_NEGATIVE_PREFIX) or text.replace("-", "") in _NEGATIVE_WORDS:
+        return False
+    return not (text.endswith("中") or "进行" in text or "in progress" in value.lower())
+
+
+def _date(value: Any) -> dt.date | None:
+    if _missing(value):
+        return None
+    if isinstance(value, dt.datetime):  # also pd.Timestamp
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def _match(value: Any, words: dict[str, tuple[str, ...]]) -> str | None:
+    if _missing(value) or not isinstance(value, str):
+        return None
+    text = "".join(value.split()).lower().replace("_", "").replace("-", "")
+    for code, options in words.items():
+        if text in options:
+            return code
+    return None
+
+
+def category_code(value: Any) -> str | None:
+    """The category code of a register entry (zh or en, common synonyms), or None."""
+    return _match(value, _CATEGORY_WORDS)
+
+
+def severity_code(value: Any) -> str | None:
+    """Minor / Normal / Severe from a register entry (轻微/一般/严重, high/low, ...), or None."""
+    return _match(value, _SEVERITY_WORDS)
+
+
+def _tier_code(value: Any) -> str | None:
+    if _missing(value):
+        return None
+    return str(i18n.code(value))
+
+
+def _col(frame: pd.DataFrame, key: str) -> list[Any]:
+    if key in frame.columns:
+        return frame[key].tolist()
+    return [None] * len(frame)
+
+
+def _year_before(asof: dt.date) -> dt.date:
+    return (pd.Timestamp(asof) - pd.DateOffset(years=1)).date()
+
+
+def _in_window(day: dt.date | None, asof: dt.date) -> bool:
+    return day is not None and _year_before(asof) < day <= asof
+
+
+def _fmt(day: dt.date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+# ---------------------------------------------------------------- deadlines
+def _same_day_tiers(settings: Settings) -> set[str]:
+    return {str(i18n.code(x)) for x in (settings.response_same_day_tiers or [])}
+
+
+def response_due(received: Any, tier: Any, severity: Any, *, settings: Settings | None = None,
+                 calendar: WorkCalendar | None = None) -> dt.date:
+    """The day the first response is due (that day itself is on time).
+
+    Same day for the tiers in ``settings.response_same_day_tiers`` and for severe
+    complaints (first working day on or after ``received``), else the next working day
+    after ``received``.
+    """
+    settings = settings or Settings()
+    calendar = calendar or WorkCalendar.from_settings(settings)
+    day = _date(received)
+    if day is None:
+        raise ValueError(f"received date {received!r} is not a date — enter the day the complaint came in")
+    if _tier_code(tier) in _same_day_tiers(settings) or severity_code(severity) == "Severe":
+        return calendar.next_workday(day, include=True)
+    return calendar.next_workday(day, include=False)
+
+
+# ---------------------------------------------------------------- tracking
+def _customer_lookup(customers: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    if customers is None or len(customers) == 0:
+        return {}
+    frame = customers
+    if "customer_key" in frame.columns:
+        frame = frame.set_index("customer_key")
+    cols = [c for c in ("customer_id", "customer", "tier") if c in frame.columns]
+    out: dict[str, dict[str, Any]] = {}
+    for key, row in zip(frame.index.tolist(), frame[cols].to_dict("records")):
+        out.setdefault(str(key), row)
+    return out
+
+
+def _repeat_counts(keys: list[Any], received: list[dt.date | None], asof: dt.date) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key, day in zip(keys, received):
+        if not _missing(key) and _in_window(day, asof):
+            counts[str(key)] = counts.get(str(key), 0) + 1
+    return counts
+
+
+def _step(row: dict[str, Any], asof: dt.date) -> tuple[list[bool], str | None]:
+    level = satisfaction_level(row["satisfaction"])
+    follow = _date(row["followup_date"])
+    filled = [
+        True,
+        _date(row["first_response"]) is not None,
+        _done(row["solution"]),
+        _done(row["approval"]),
+        _done(row["customer_confirm"]),
+        _done(row["execution"]),
+        _date(row["closed"]) is not None,
+        level is not None or (follow is not None and follow <= asof),
+    ]
+    return filled, level
+
+
+def track(frames: Frames, customers: pd.DataFrame | None, settings: Settings | None, asof: dt.date,
+          lang: Lang) -> pd.DataFrame:
+    """One row per complaint in the log (received on or before ``asof``), columns of
+    ``COMPLAINT_COLUMNS`` plus: customer_key, status_code, satisfaction_code, step (0-7), escalation_level
+    ("", "Manager", "Director"), is_open, is_overdue, is_omission, is_dissatisfied,
+    is_repeat, days_to_response, source_sheet, source_row."""
+    settings = settings or Settings()
+    calendar = WorkCalendar.from_settings(settings)
+    raw = frames.complaints
+    keys = [c.key for c in COMPLAINT_COLUMNS] + [
+        "customer_key", "status_code", "satisfaction_code", "step", "escalation_level", "is_open", "is_overdue",
+        "is_omission", "is_dissatisfied", "is_repeat", "days_to_response", "source_sheet", "source_row"]
+    if raw is None or len(raw) == 0:
+        return _typed(pd.DataFrame({k: [] for k in keys}))
+    fields = ["complaint_id", "received", "customer_key", "customer_id", "customer_name", "category",
+              "severity", "handler", "first_response", "solution", "approval", "customer_confirm",
+              "execution", "closed", "satisfaction", "followup_date", "expectation", "perception",
+              "source_sheet", "source_row"]
+    rows = [dict(zip(fields, values)) for values in zip(*(_col(raw, f) for f in fields))]
+    lookup = _customer_lookup(customers)
+    received_days = [_date(r["received"]) for r in rows]
+    repeat = _repeat_counts([r["customer_key"] for r in rows], received_days, asof)
+    same_day = _same_day_tiers(settings)
+    out = []
+    for row, received in zip(rows, received_days):
+        if received is not None and received > asof:
+            continue
+        out.append(_track_one(row, received, lookup, repeat, same_day, settings, calendar, asof, lang))
+    if len(out) < len(rows):
+        log.info("complaints: %d received after %s left out", len(rows) - len(out), asof)
+    return _typed(pd.DataFrame(out, columns=keys))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for key in ("received", "response_due", "responded", "resolution_due", "closed"):
+        frame[key] = pd.to_datetime(frame[key]).astype("datetime64[ns]")
+    for key in ("days_open", "days_to_response", "satisfaction_index"):
+        frame[key] = frame[key].astype("float64")
+    for key in ("is_open", "is_overdue", "is_omission", "is_dissatisfied", "is_repeat"):
+        frame[key] = frame[key].astype(bool)
+    frame["step"] = frame["step"].astype("int64")
+    return frame
+
+
+def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, dict[str, Any]],
+               repeat: dict[str, int], same_day: set[str], settings: Settings,
+               calendar: WorkCalendar, asof: dt.date, lang: Lang) -> dict[str, Any]:
+    key = None if _missing(row["customer_key"]) else str(row["customer_key"])
+    master = lookup.get(key, {}) if key is not None else {}
+    tier = _tier_code(master.get("tier"))
+    severity = severity_code(row["severity"])
+    category = category_code(row["category"])
+    responded = _date(row["first_response"])
+    closed = _date(row["closed"])
+    notes: list[str] = []
+
+    due = None
+    if received is not None:
+        due = response_due(received, tier, row["severity"], settings=settings, calendar=calendar)
+        rule = (t(lang, "same day ({tier} customer)", "当日答复（{tier}）", tier=i18n.value(tier, lang))
+                if tier in same_day else
+                t(lang, "same day (severe)", "当日答复（严重投诉）") if severity == "Severe" else
+                t(lang, "next working day", "次一工作日答复"))
+    else:
+        notes.append(t(lang, "No received date: enter it to get deadlines",
+                       "未填受理日期：填写后才能计算期限"))
+
+    # Overdue: late response, or none and the due day has passed (the due day is on time).
+    overdue = False
+    if due is not None:
+        if responded is not None and responded > due:
+            overdue = True
+            late = len(calendar.workdays_between(due + dt.timedelta(days=1), responded))
+            notes.append(t(lang, "Responded {r}, after the deadline {d} ({rule}; {n} working day(s) late)",
+                           "{r} 才首次答复，晚于期限 {d}（{rule}，晚 {n} 个工作日）",
+                           r=_fmt(responded), d=_fmt(due), rule=rule, n=late))
+        elif responded is None and asof > due:
+            overdue = True
+            notes.append(t(lang, "No first response; it was due {d} ({rule})",
+                           "尚未首次答复，期限为 {d}（{rule}）", d=_fmt(due), rule=rule))
+        if responded is not None and responded < received:
+            notes.append(t(lang, "First response {r} is before the received date: check the dates",
+                           "首次答复日期 {r} 早于受理日期，请核对", r=_fmt(responded)))
+    no_handler = _missing(row["handler"])
+    if no_handler:
+        notes.append(t(lang, "No handler assigned", "未指定处理人"))
+    omission = no_handler or (due is not None and responded is None and asof > due)
+
+    filled, level = _step(row, asof)
+    step = max(i for i, ok in enumerate(filled) if ok)
+    gaps = [i for i in range(1, step) if not filled[i]]
+    is_open = closed is None
+    dissatisfied = closed is not None and level in DISSATISFIED
+    # Before closing, a skipped step is the next action; after it, only a note.
+    gap = gaps[0] if gaps and step < 6 else None
+    if gaps and gap is None:
+        sep = ", " if lang == "en" else "、"
+        notes.append(t(lang, "Steps not recorded: {f}", "未登记的步骤：{f}",
+                       f=sep.join(_FIELD_NAMES[i][0 if lang == "en" else 1] for i in gaps)))
+    if gap is not None:
+        name = _FIELD_NAMES[gap]
+        next_action = t(lang, "Fill in the skipped step: {f}", "补填跳过的步骤：{f}",
+                        f=name[0] if lang == "en" else name[1])
+    elif step < 7:
+        en, zh = _NEXT[step + 1]
+        next_action = t(lang, en, zh, due=_fmt(due) if due else "?")
+    elif dissatisfied:
+        next_action = t(lang, "Customer not satisfied: agree a further remedy and follow up again",
+                        "客户不满意：商定进一步处理并再次回访")
+    else:
+        next_action = t(lang, "Done: feed the result back to design, production and operations",
+                        "完成：将处理结果反馈给设计、生产、经营部门")
+
+    end = closed if closed is not None else asof
+    days_open = (end - received).days if received is not None else math.nan
+    resolution_due = received + dt.timedelta(days=int(settings.resolution_days)) if received else None
+    if is_open and resolution_due is not None and asof > resolution_due:
+        notes.append(t(lang, "Open past its resolution deadline {d}", "已超过结案期限 {d} 仍未结案",
+                       d=_fmt(resolution_due)))
+
+    n_repeat = repeat.get(key, 0) if key is not None else 0
+    is_repeat = n_repeat >= int(settings.repeat_complaints)
+    level_code, escalation = _escalate(is_open, dissatisfied, overdue, tier, n_repeat, is_repeat,
+                                       days_open, settings, due, responded, lang)
+
+    sat_label = level_label(level, lang) if level is not None else (
+        None if _missing(row["satisfaction"]) else row["satisfaction"])
+    to_response = (responded - received).days if responded and received and responded >= received else math.nan
+    return {
+        "complaint_id": row["complaint_id"] if not _missing(row["complaint_id"]) else None,
+        "customer_id": row["customer_id"] if not _missing(row["customer_id"]) else master.get("customer_id"),
+        "customer": row["customer_name"] if not _missing(row["customer_name"]) else master.get("customer"),
+        "received": received,
+        "category": _display(category, CATEGORIES, row["category"], lang),
+        "severity": _display(severity, SEVERITIES, row["severity"], lang),
+        "status": STEPS[step][1] if lang == "en" else STEPS[step][2],
+        "next_action": next_action,
+        "response_due": due,
+        "responded": responded,
+        "overdue": "Yes" if overdue else "No",
+        "escalation": escalation,
+        "days_open": days_open,
+        "tier": tier,
+        "resolution_due": resolution_due,
+        "handler": None if no_handler else row["handler"],
+        "satisfaction": sat_label,
+        "closed": closed,
+        "satisfaction_index": satisfaction_index(row["perception"], row["expectation"]),
+        "notes": "; ".join(notes) if lang == "en" else "；".join(notes),
+        "customer_key": key,
+        "status_code": STEPS[step][0],
+        "satisfaction_code": level,
+        "step": step,
+        "escalation_level": level_code,
+        "is_open": is_open,
+        "is_overdue": overdue,
+        "is_omission": omission,
+        "is_dissatisfied": dissatisfied,
+        "is_repeat": is_repeat,
+        "days_to_response": to_response,
+        "source_sheet": row["source_sheet"],
+        "source_row": row["source_row"],
+    }
+
+
+def _display(code: str | None, table: dict[str, str], raw: Any, lang: Lang) -> Any:
+    if code is not None:
+        return table[code] if lang == "zh" else code
+    return None if _missing(raw) else raw  # unknown entries are shown as typed
+
+
+def _escalate(is_open: bool, dissatisfied: bool, overdue: bool, tier: str | None, n_repeat: int,
+              is_repeat: bool, days_open: float, settings: Settings, due: dt.date | None,
+              responded: dt.date | None, lang: Lang) -> tuple[str, str]:
+    if not is_open and not dissatisfied:
+        return "", ""
+    director: list[str] = []
+    if tier == "Key":
+        director.append(t(lang, "Key customer", "重要客户"))
+    if is_repeat:
+        director.append(t(lang, "repeat complainer ({n} complaints in 12 months)",
+                          "重复投诉（12个月内 {n} 次）", n=n_repeat))
+    limit = int(settings.escalate_open_days)
+    if is_open and not math.isnan(days_open) and days_open > limit:
+        director.append(t(lang, "open {n} days (more than {m})", "已处理 {n} 天（超过 {m} 天）",
+                          n=int(days_open), m=limit))
+    manager: list[str] = []
+    if is_open and overdue:
+        manager.append(t(lang, "no first response by {d}", "期限 {d} 前未首次答复", d=_fmt(due))
+                       if responded is None else
+                       t(lang, "first response after its deadline {d}", "首次答复晚于期限 {d}", d=_fmt(due)))
+    if dissatisfied:
+        manager.append(t(lang, "customer dissatisfied at follow-up", "回访客户不满意"))
+    reasons = [r for r in director + manager if r]
+    if director:
+        level = "Director"
+    elif reasons:
+        level = "Manager"
+    else:
+        return "", ""
+    word = {"Director": ("Director", "总监"), "Manager": ("Manager", "经理")}[level]
+    sep = "; " if lang == "en" else "；"
+    return level, t(lang, "{w}: {r}", "{w}：{r}", w=word[0] if lang == "en" else word[1],
+                    r=sep.join(reasons))
+
+
+# ---------------------------------------------------------------- key figures
+def _order_count(orders: pd.DataFrame | None, asof: dt.date) -> int:
+    if orders is None or len(orders) == 0 or "order_date" not in orders.columns:
+        return 0
+    days = pd.to_datetime(orders["order_date"], errors="coerce").dt.normalize()
+    start = pd.Timestamp(_year_before(asof))
+    mask = (days > start) & (days <= pd.Timestamp(asof))
+    window = orders.loc[mask]
+    if "order_id" not in window.columns:
+        return int(len(window))
+    ids = window["order_id"].tolist()
+    named = {str(i).strip() for i in ids if not _missing(i)}
+    unnamed = sum(1 for i in ids if _missing(i))
+    return len(named) + unnamed
+
+
+def _rate(num: int, den: int) -> float:
+    return num / den if den else math.nan
+
+
+def metrics(frames: Frames, tracked: pd.DataFrame, settings: Settings | None, asof: dt.date,
+            lang: Lang) -> pd.DataFrame:
+    """Dashboard rows: key, metric (text in lang), value (float), note (how it is computed), kind."""
+    settings = settings or Settings()
+    received = [None if pd.isna(d) else d.date() for d in tracked["received"]]
+    in_year = sum(1 for d in received if _in_window(d, asof))
+    orders = _order_count(frames.orders, asof)
+    n = len(tracked)
+    omitted = int(tracked["is_omission"].sum())
+    no_handler = int(tracked["handler"].isna().sum())
+    closed = tracked[~tracked["is_open"]]
+    answered = int(closed["satisfaction_code"].notna().sum())
+    unhappy = int(closed["is_dissatisfied"].sum())
+    open_n = int(tracked["is_open"].sum())
+    overdue_n = int(tracked["is_overdue"].sum())
+    days = tracked["days_to_response"].dropna()
+    index = tracked["satisfaction_index"].dropna()
+    start = _year_before(asof)
+    rows = [
+        ("complaint_rate", t(lang, "Complaint Rate", "服务投诉率"), _rate(in_year, orders),
+         t(lang, "{c} complaints received {s}..{a} / {o} orders in the same 12 months",
+           "{s} 至 {a} 受理投诉 {c} 件 / 同期订单 {o} 笔", c=in_year, o=orders,
+           s=_fmt(start + dt.timedelta(days=1)), a=_fmt(asof)), "pct"),
+        ("omission_rate", t(lang, "Omission Rate", "服务遗漏率"), _rate(omitted, n),
+         t(lang, "{m} complaints with no handler ({h}) or no first response past its deadline / {n} complaints",
+           "未指定处理人（{h} 件）或逾期未首次答复的投诉 {m} 件 / 投诉总数 {n} 件", m=omitted, h=no_handler, n=n),
+         "pct"),
+        ("dissatisfaction_rate", t(lang, "Dissatisfaction Rate", "服务不满率"), _rate(unhappy, answered),
+         t(lang, "{u} closed complaints answered somewhat or very dissatisfied (1-2 of 5) / {a} closed "
+                 "complaints with an answer",
+           "回访答复“有些不满意”或“极不满意”（5分制1-2分）的已结案投诉 {u} 件 / 有回访答复的已结案投诉 {a} 件",
+           u=unhappy, a=answered), "pct"),
+        ("complaints_12m", t(lang, "Complaints (12 months)", "投诉数(12个月)"), float(in_year),
+         t(lang, "received {s}..{a}", "{s} 至 {a} 受理", s=_fmt(start + dt.timedelta(days=1)), a=_fmt(asof)),
+         "int"),
+        ("orders_12m", t(lang, "Orders (12 months)", "订单数(12个月)"), float(orders),
+         t(lang, "distinct order IDs (a row where there is no ID)", "不同订单编号数（无编号时按行计）"), "int"),
+        ("open", t(lang, "Open complaints", "未结案投诉"), float(open_n),
+         t(lang, "no closing date", "未填结案日期"), "int"),
+        ("overdue", t(lang, "Overdue complaints", "逾期投诉"), float(overdue_n),
+         t(lang, "first response after its deadline, or none and the deadline has passed",
+           "首次答复晚于期限，或期限已过仍未答复"), "int"),
+        ("avg_days_to_response", t(lang, "Average days to first response", "平均首次答复天数"),
+         float(days.mean()) if len(days) else math.nan,
+         t(lang, "first response date minus received date, over {k} answered complaints",
+           "首次答复日期减受理日期，按已答复的 {k} 件投诉平均", k=len(days)), "number"),
+        ("satisfaction_index", t(lang, "Satisfaction index (c = b / a)", "满意度指数 (c = b / a)"),
+         float(index.mean()) if len(index) else math.nan,
+         t(lang, "average of perception / expectation over {k} complaints with both scores",
+           "感知得分 / 期望得分，按有两项得分的 {k} 件投诉平均", k=len(index)), "number"),
+        ("repeat_complainers", t(lang, "Repeat complainers", "重复投诉客户"),
+         float(len({k for k, r in zip(tracked["customer_key"], tracked["is_repeat"]) if r})),
+         t(lang, "customers with {n} or more complaints in the 12 months", "12个月内投诉 {n} 次及以上的客户",
+           n=int(settings.repeat_complaints)), "int"),
+    ]
+    return pd.DataFrame(rows, columns=["key", "metric", "value", "note", "kind"]).astype({"value": "float64"})
+
+
+def pareto(tracked: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Complaint categories by count, largest first, with share and cumulative share."""
+    blank = t(lang, "(not given)", "（未填写）")
+    cats = [blank if _missing(c) else c for c in tracked["category"].tolist()]
+    order = {name: i for i, name in enumerate(list(CATEGORIES) + list(CATEGORIES.values()))}
+    counts: dict[Any, int] = {}
+    for c in cats:
+        counts[c] = counts.get(c, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), str(kv[0])))
+    total = len(cats)
+    rows, running = [], 0
+    for cat, count in ranked:
+        running += count
+        rows.append({"category": cat, "count": count, "share": count / total, "cumulative": running / total})
+    frame = pd.DataFrame(rows, columns=[c.key for c in PARETO_COLUMNS])
+    return frame.astype({"count": "int64", "share": "float64", "cumulative": "float64"})
+
+
+def repeat_complainers(tracked: pd.DataFrame, settings: Settings | None, asof: dt.date,
+                       lang: Lang) -> pd.DataFrame:
+    """Customers with ``repeat_complaints`` or more complaints received in the 12 months to asof."""
+    settings = settings or Settings()
+    need = int(settings.repeat_complaints)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for rec in tracked.to_dict("records"):
+        day = None if pd.isna(rec["received"]) else rec["received"].date()
+        if rec["customer_key"] is None or _missing(rec["customer_key"]) or not _in_window(day, asof):
+            continue
+        groups.setdefault(str(rec["customer_key"]), []).append(rec)
+    rows = []
+    sep = ", " if lang == "en" else "、"
+    for key, recs in groups.items():
+        if len(recs) < need:
+            continue
+        first = lambda k: next((r[k] for r in recs if not _missing(r[k])), None)  # noqa: E731
+        cats: dict[str, int] = {}
+        for r in recs:
+            name = t(lang, "(not given)", "（未填写）") if _missing(r["category"]) else str(r["category"])
+            cats[name] = cats.get(name, 0) + 1
+        n_open = sum(bool(r["is_open"]) for r in recs)
+        n_over = sum(bool(r["is_overdue"]) for r in recs)
+        rows.append({
+            "customer_id": first("customer_id"), "customer": first("customer"), "tier": first("tier"),
+            "complaints": len(recs), "open": n_open, "overdue": n_over,
+            "last_received": max(r["received"] for r in recs),
+            "categories": sep.join(f"{c} ×{k}" for c, k in sorted(cats.items(), key=lambda x: (-x[1], x[0]))),
+            "why": t(lang, "{n} complaints in the 12 months to {a} (repeat from {m}); {o} open",
+                     "截至 {a} 的12个月内投诉 {n} 次（{m} 次即为重复投诉）；{o} 件未结案",
+                     n=len(recs), a=_fmt(asof), m=need, o=n_open),
+            "_key": key,
+        })
+    rows.sort(key=lambda r: (-r["complaints"], -r["last_received"].value, r["_key"]))
+    frame = pd.DataFrame(rows, columns=[c.key for c in REPEAT_COLUMNS] + ["_key"])
+    frame = frame.rename(columns={"_key": "customer_key"})
+    frame["last_received"] = pd.to_datetime(frame["last_received"]).astype("datetime64[ns]")
+    return frame.astype({"complaints": "int64", "open": "int64", "overdue": "int64"})
+
+
+def customer_signals(tracked: pd.DataFrame) -> pd.DataFrame:
+    """Per customer_key: open, overdue, dissatisfied complaint counts and the last complaint —
+    the signals churn and visit planning use (an unhappy customer gets a call or a visit)."""
+    frame = tracked[tracked["customer_key"].notna()]
+    grouped = frame.groupby("customer_key", sort=True)
+    out = pd.DataFrame({
+        "complaints": grouped.size(),
+        "open_complaints": grouped["is_open"].sum(),
+        "overdue_complaints": grouped["is_overdue"].sum(),
+        "dissatisfied_complaints": grouped["is_dissatisfied"].sum(),
+        "last_complaint": grouped["received"].max(),
+        "last_closed": grouped["closed"].max(),
+    })
+    return out.astype({"complaints": "int64", "open_complaints": "int64", "overdue_complaints": "int64",
+                       "dissatisfied_complaints": "int64"})
