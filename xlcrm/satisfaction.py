@@ -53,7 +53,7 @@ _STRONG = ("非常", "极", "很", "十分", "特别", "very", "highly", "extrem
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[\s,，。.!！;；:：()（）\-_、]+", "", text).lower()
+    return re.sub(r"[\s,，。!！;；:：()（）_、]+", "", text).lower()
 
 
 def satisfaction_level(answer: Any) -> str | None:
