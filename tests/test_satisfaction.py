@@ -31,7 +31,7 @@ def test_the_five_levels_of_seed_003_in_order_best_first():
     ("满意", "Satisfied"), ("非常满意", "Highly satisfied"), ("不满意", "Somewhat dissatisfied"),
     ("非常不满意", "Very dissatisfied"), ("一般", "Neutral"), ("客户表示很不满意", "Very dissatisfied"),
     (" very satisfied ", "Highly satisfied"), ("DISSATISFIED", "Somewhat dissatisfied"),
-    (None, None), ("", None), (float("nan"), None), (0, None), (6, None), (2.5, None), ("-1", None),
+    (None, None), ("", None), (float("nan"), None), (0, None), (6, None), (2.5, None), (float("inf"), None), ("-1", None),
     ("=1+1", None), ("已回访", None), (True, None),
 ])
 def test_answers_as_typed_in_registers_map_to_one_of_five_levels(answer, level):

@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -268,6 +269,7 @@ def _col(frame: pd.DataFrame, key: str) -> list[Any]:
     return [None] * len(frame)
 
 
+@lru_cache(maxsize=32)
 def _year_before(asof: dt.date) -> dt.date:
     return (pd.Timestamp(asof) - pd.DateOffset(years=1)).date()
 
@@ -557,10 +559,9 @@ def _order_count(orders: pd.DataFrame | None, asof: dt.date) -> int:
     window = orders.loc[mask]
     if "order_id" not in window.columns:
         return int(len(window))
-    ids = window["order_id"].tolist()
-    named = {str(i).strip() for i in ids if not _missing(i)}
-    unnamed = sum(1 for i in ids if _missing(i))
-    return len(named) + unnamed
+    ids = window["order_id"].astype(object).where(window["order_id"].notna(), "").map(str).str.strip()
+    named = ids[ids != ""]
+    return int(named.nunique() + (len(ids) - len(named)))
 
 
 def _rate(num: int, den: int) -> float:
@@ -648,11 +649,14 @@ def repeat_complainers(tracked: pd.DataFrame, settings: Settings | None, asof: d
     """Customers with ``repeat_complaints`` or more complaints received in the 12 months to asof."""
     settings = settings or Settings()
     need = int(settings.repeat_complaints)
+    start, end = pd.Timestamp(_year_before(asof)), pd.Timestamp(asof)
+    days = tracked["received"].dt.normalize()
+    keep = tracked["customer_key"].notna() & (days > start) & (days <= end)
+    counts = tracked.loc[keep, "customer_key"].value_counts()
+    keep &= tracked["customer_key"].isin(counts.index[counts >= need])
+    cols = ["customer_key", "customer_id", "customer", "tier", "category", "received", "is_open", "is_overdue"]
     groups: dict[str, list[dict[str, Any]]] = {}
-    for rec in tracked.to_dict("records"):
-        day = None if pd.isna(rec["received"]) else rec["received"].date()
-        if rec["customer_key"] is None or _missing(rec["customer_key"]) or not _in_window(day, asof):
-            continue
+    for rec in tracked.loc[keep, cols].to_dict("records"):
         groups.setdefault(str(rec["customer_key"]), []).append(rec)
     rows = []
     sep = ", " if lang == "en" else "、"

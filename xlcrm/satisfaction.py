@@ -13,6 +13,7 @@ c >= 1 means the experience met or beat what the customer expected.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from typing import Any
 
@@ -65,8 +66,8 @@ def satisfaction_level(answer: Any) -> str | None:
     """
     if answer is None or isinstance(answer, bool):
         return None
-    if isinstance(answer, (int, float)):
-        if isinstance(answer, float) and (math.isnan(answer) or answer != int(answer)):
+    if isinstance(answer, numbers.Real):  # also numpy numbers
+        if not math.isfinite(answer) or answer != int(answer):
             return None
         return _BY_SCORE.get(int(answer))
     if not isinstance(answer, str):
@@ -103,8 +104,8 @@ def level_score(code: str | None) -> int | None:
 def _number(value: Any) -> float:
     if value is None or isinstance(value, bool):
         return math.nan
-    if isinstance(value, (int, float)):
-        return float(value)
+    if isinstance(value, numbers.Real):
+        return float(value) if math.isfinite(value) else math.nan
     try:
         return float(str(value).strip().replace(",", ""))
     except ValueError:
