@@ -50,82 +50,22 @@ import pandas as pd
 
 from xlcrm import i18n
 from xlcrm.i18n import t
+from xlcrm.complaint_register import (CATEGORIES, REGISTER_TEMPLATE, SEVERITIES, _col, _date, _done,
+                                     _fmt, _missing, category_code, register_issues, register_template,
+                                     severity_code)
 from xlcrm.model import Column, Frames, Lang
-from xlcrm.satisfaction import (DISSATISFIED, LEVELS, level_label, satisfaction_index,
-                                satisfaction_level)
+from xlcrm.satisfaction import DISSATISFIED, level_label, satisfaction_index, satisfaction_level
 from xlcrm.settings import Settings
 from xlcrm.workdays import WorkCalendar
 
-__all__ = ["REGISTER_TEMPLATE", "COMPLAINT_COLUMNS", "PARETO_COLUMNS", "REPEAT_COLUMNS",
+__all__ = ["REGISTER_TEMPLATE", "COMPLAINT_COLUMNS", "METRIC_COLUMNS", "PARETO_COLUMNS", "REPEAT_COLUMNS",
            "CATEGORIES", "SEVERITIES", "STEPS", "register_template", "track", "metrics", "pareto",
-           "repeat_complainers", "customer_signals", "response_due", "category_code",
+           "repeat_complainers", "customer_signals", "register_issues", "response_due", "category_code",
            "severity_code", "satisfaction_index", "satisfaction_level"]
 
 log = logging.getLogger(__name__)
 
 # code -> zh; the register's drop-down values (seed 003 causes plus delivery and other).
-CATEGORIES: dict[str, str] = {"Product quality": "产品质量", "Service attitude": "服务态度",
-                              "Misleading promise": "虚假承诺", "Delivery": "送货", "Other": "其他"}
-SEVERITIES: dict[str, str] = {"Minor": "轻微", "Normal": "一般", "Severe": "严重"}
-
-_CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "Product quality": ("产品质量", "质量", "质量问题", "产品", "productquality", "quality", "product"),
-    "Service attitude": ("服务态度", "态度", "服务", "服务问题", "serviceattitude", "attitude", "service"),
-    "Misleading promise": ("虚假承诺", "承诺", "虚假宣传", "受骗上当", "misleadingpromise", "promise",
-                           "brokenpromise", "misleading"),
-    "Delivery": ("送货", "交货", "物流", "配送", "发货", "送货问题", "delivery", "logistics", "shipping"),
-    "Other": ("其他", "其它", "other", "others"),
-}
-_SEVERITY_WORDS: dict[str, tuple[str, ...]] = {
-    "Minor": ("轻微", "轻", "低", "minor", "low"),
-    "Normal": ("一般", "中", "普通", "normal", "medium", "moderate"),
-    "Severe": ("严重", "重大", "紧急", "高", "重", "severe", "high", "critical", "urgent", "major"),
-}
-
-# The register the user fills (投诉登记): (zh header, en header, drop-down values or None).
-REGISTER_TEMPLATE: list[tuple[str, str, list[str] | None]] = [
-    ("投诉编号", "Complaint ID", None),
-    ("受理日期", "Received", None),
-    ("客户编号", "Customer ID", None),
-    ("客户名称", "Customer", None),
-    ("联系电话", "Phone", None),
-    ("地址", "Address", None),
-    ("投诉类别", "Category", list(CATEGORIES.values())),
-    ("投诉内容", "Details", None),
-    ("产品", "Product", None),
-    ("规格", "Specification", None),
-    ("批号", "Batch", None),
-    ("严重程度", "Severity", list(SEVERITIES.values())),
-    ("记录人", "Recorded By", None),
-    ("处理人", "Handler", None),
-    ("首次答复日期", "First Response", None),
-    ("处理方案", "Solution", None),
-    ("审批", "Approval", ["同意", "不同意"]),
-    ("客户确认", "Customer Confirmed", ["已确认", "未确认"]),
-    ("执行情况", "Execution", None),
-    ("结案日期", "Closed", None),
-    ("补偿", "Compensation", None),
-    ("客户满意度", "Satisfaction", [zh for zh, _ in LEVELS.values()]),
-    ("回访日期", "Follow-up Date", None),
-    ("期望得分", "Expectation", None),
-    ("感知得分", "Perception", None),
-]
-_EN_VALUES = {"同意": "Approved", "不同意": "Not approved", "已确认": "Confirmed", "未确认": "Not confirmed",
-              **{zh: en for en, zh in CATEGORIES.items()}, **{zh: en for en, zh in SEVERITIES.items()},
-              **{zh: en for en, (zh, _) in LEVELS.items()}}
-
-
-def register_template(lang: Lang) -> list[tuple[str, list[str] | None]]:
-    """The register's headers and drop-down values in one language (both are read back)."""
-    out = []
-    for zh, en, values in REGISTER_TEMPLATE:
-        if lang == "zh":
-            out.append((zh, values))
-        else:
-            out.append((en, None if values is None else [_EN_VALUES[v] for v in values]))
-    return out
-
-
 # The seven steps of 003 as states reached (closing and follow-up are separate states).
 STEPS: list[tuple[str, str, str]] = [  # (code, en, zh)
     ("Recorded", "Recorded", "已登记"),
@@ -176,6 +116,14 @@ COMPLAINT_COLUMNS: list[Column] = [
     Column("notes", "Notes", "说明", "text", width=50),
 ]
 
+# The key-figure rows of ``metrics`` on the dashboard (指标/数值 table at A1); the value's
+# number format is the row's ``kind`` (TableSpec.row_kinds).
+METRIC_COLUMNS: list[Column] = [
+    Column("metric", "Metric", "指标", "text", width=28),
+    Column("value", "Value", "数值", "number", width=12),
+    Column("note", "How It Is Computed", "计算方法", "text", width=60),
+]
+
 PARETO_COLUMNS: list[Column] = [
     Column("category", "Category", "投诉类别", "text"),
     Column("count", "Complaints", "投诉数", "int"),
@@ -195,78 +143,10 @@ REPEAT_COLUMNS: list[Column] = [
     Column("why", "Why", "原因", "text", width=40),
 ]
 
-_NEGATIVE_PREFIX = ("未", "不", "否", "待", "拒", "没")
-_NEGATIVE_WORDS = {"no", "n", "not", "false", "0", "none", "pending", "rejected", "notapproved",
-                   "notconfirmed", "unconfirmed", "notdone", "notstarted", "inprogress", "open",
-                   "declined", "refused", "无", "x", "×"}
-
-
-# ---------------------------------------------------------------- small readers
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, str) and not value.strip():
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _done(value: Any) -> bool:
-    """A step's text field counts when filled and not a 'no' (未确认, 不同意, 执行中, pending)."""
-    if _missing(value):
-        return False
-    if not isinstance(value, str):
-        return True
-    text = "".join(value.split()).lower()
-    if text.startswith(_NEGATIVE_PREFIX) or text.replace("-", "") in _NEGATIVE_WORDS:
-        return False
-    return not (text.endswith("中") or "进行" in text or "in progress" in value.lower())
-
-
-def _date(value: Any) -> dt.date | None:
-    if _missing(value):
-        return None
-    if isinstance(value, dt.datetime):  # also pd.Timestamp
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return None
-
-
-def _match(value: Any, words: dict[str, tuple[str, ...]]) -> str | None:
-    if _missing(value) or not isinstance(value, str):
-        return None
-    text = "".join(value.split()).lower().replace("_", "").replace("-", "")
-    for code, options in words.items():
-        if text in options:
-            return code
-    return None
-
-
-def category_code(value: Any) -> str | None:
-    """The category code of a register entry (zh or en, common synonyms), or None."""
-    return _match(value, _CATEGORY_WORDS)
-
-
-def severity_code(value: Any) -> str | None:
-    """Minor / Normal / Severe from a register entry (轻微/一般/严重, high/low, ...), or None."""
-    return _match(value, _SEVERITY_WORDS)
-
-
 def _tier_code(value: Any) -> str | None:
     if _missing(value):
         return None
     return str(i18n.code(value))
-
-
-def _col(frame: pd.DataFrame, key: str) -> list[Any]:
-    if key in frame.columns:
-        return frame[key].tolist()
-    return [None] * len(frame)
 
 
 @lru_cache(maxsize=32)
@@ -276,10 +156,6 @@ def _year_before(asof: dt.date) -> dt.date:
 
 def _in_window(day: dt.date | None, asof: dt.date) -> bool:
     return day is not None and _year_before(asof) < day <= asof
-
-
-def _fmt(day: dt.date | None) -> str:
-    return "" if day is None else day.isoformat()
 
 
 # ---------------------------------------------------------------- deadlines
@@ -448,7 +324,9 @@ def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, 
                         f=name[0] if lang == "en" else name[1])
     elif step < 7:
         en, zh = _NEXT[step + 1]
-        next_action = t(lang, en, zh, due=_fmt(due) if due else "?")
+        next_action = (t(lang, en, zh, due=_fmt(due)) if due or step > 0 else
+                       t(lang, "Enter the received date, then contact the customer",
+                         "填写受理日期并立即联系客户"))
     elif dissatisfied:
         next_action = t(lang, "Customer not satisfied: agree a further remedy and follow up again",
                         "客户不满意：商定进一步处理并再次回访")
