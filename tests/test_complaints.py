@@ -119,9 +119,10 @@ def test_dissatisfied_follow_up_asks_to_follow_up_again_seed_003_step_7():
     (D(2026, 11, 18), None, "轻微", D(2026, 11, 19), "unknown customer: next working day"),
     (D(2026, 11, 20), "Regular", None, D(2026, 11, 23), "Friday -> Monday over the weekend"),
     (D(2026, 11, 21), "Small", None, D(2026, 11, 23), "received Saturday -> Monday"),
-    (D(2026, 11, 21), "Key", None, D(2026, 11, 23), "Key on a Saturday: first working day"),
+    (D(2026, 11, 21), "Key", None, D(2026, 11, 21), "Key on a Saturday: still the same day (001)"),
     (D(2026, 9, 30), "Regular", None, D(2026, 10, 8), "National Day Oct 1-7 2026 (State Council)"),
-    (D(2026, 10, 3), "Key", None, D(2026, 10, 8), "Key during National Day: first day back"),
+    (D(2026, 10, 3), "Regular", "严重", D(2026, 10, 3), "severe during National Day: same day"),
+    (D(2026, 10, 3), "Regular", None, D(2026, 10, 8), "others during National Day: first day back"),
     (D(2026, 10, 9), "Regular", None, D(2026, 10, 10), "Saturday Oct 10 2026 is a make-up working day"),
     (D(2026, 10, 10), "Regular", None, D(2026, 10, 12), "after the make-up Saturday: Monday"),
 ])
@@ -441,3 +442,39 @@ def test_invariants_rates_in_unit_interval_one_row_per_complaint_overdue_yes_no(
     for key in ("omission_rate", "dissatisfaction_rate"):
         value = m.loc[key, "value"]
         assert math.isnan(value) or 0 <= value <= 1
+
+
+# ---------------------------------------------------------------- register consistency -> data issues
+def test_register_issues_name_the_row_the_problem_and_the_fix():
+    frames = Frames(orders=pd.DataFrame({"order_date": []}), complaints=_log(
+        _row("C1", received=None),                                    # row 2
+        _row("C2", received="2026-12-01"),                            # row 3: after asof
+        _row("C3", received="2026-11-10", first_response="2026-11-09"),  # row 4
+        _row("C4", category="价格", severity="很急", satisfaction="还可以吧"),  # row 5
+        _row("C3"),                                                   # row 6: duplicate ID
+    ))
+    issues = cm.register_issues(frames, ASOF, "en", columns={"received": "B", "first_response": "O"})
+    got = [(i.sheet, i.cell, i.problem) for i in issues]
+    assert got == [
+        ("投诉登记", "B2", "complaint has no received date: no deadlines, not in the Complaint Rate"),
+        ("投诉登记", "B3", "received 2026-12-01 is after the as-of date 2026-11-23: left out"),
+        ("投诉登记", "O4", "first response 2026-11-09 is before the received date 2026-11-10"),
+        ("投诉登记", "5:5", 'category "价格" is not one of the list'),
+        ("投诉登记", "5:5", 'severity "很急" is not 轻微/一般/严重'),
+        ("投诉登记", "5:5", 'satisfaction "还可以吧" is not one of the five levels: not counted'),
+        ("投诉登记", "6:6", 'complaint ID "C3" is used twice (also row 4)'),
+    ]
+    assert all(i.fix for i in issues)
+    zh = cm.register_issues(frames, ASOF, "zh")
+    assert zh[0].problem == "投诉没有受理日期：无法计算期限，不计入投诉率" and zh[0].cell == "2:2"
+
+
+def test_customer_signals_count_open_overdue_and_dissatisfied_per_customer():
+    """Hand log: R1 has C2 (closed, 有些不满意), C5 (open, due on asof: not overdue), C9 (closed,
+    satisfied); R2 has C3 (open, overdue) and C6 (closed, 极不满意)."""
+    tracked, _ = _hand()
+    sig = cm.customer_signals(tracked)
+    assert sig.loc["R1", ["complaints", "open_complaints", "overdue_complaints",
+                          "dissatisfied_complaints"]].tolist() == [3, 1, 0, 1]
+    assert sig.loc["R2", ["complaints", "open_complaints", "overdue_complaints",
+                          "dissatisfied_complaints"]].tolist() == [2, 1, 1, 1]

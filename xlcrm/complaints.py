@@ -16,8 +16,9 @@ Rules, decided here and documented for users (README, settings sheet):
   next step, or an earlier step that was skipped.
 - First response due: the same day for tiers in ``response_same_day_tiers`` (Key,
   Major) and for severe complaints, else by the next working day (WorkCalendar: weekends,
-  statutory holidays and make-up days). A same-day complaint received on a day off is
-  due on the first working day after it. The due day itself is on time.
+  statutory holidays and make-up days). "Same day" is the calendar day received, even a
+  day off (VIPs get exceptional handling, 001); "next working day" is the first working
+  day after the day received. The due day itself is on time.
 - Overdue (Yes/No): the first response came after its due day, or has not come and the
   due day is before the as-of date. Nothing else makes a complaint overdue.
 - Resolution due: received + ``resolution_days`` calendar days (a note, not a flag).
@@ -167,9 +168,9 @@ def response_due(received: Any, tier: Any, severity: Any, *, settings: Settings 
                  calendar: WorkCalendar | None = None) -> dt.date:
     """The day the first response is due (that day itself is on time).
 
-    Same day for the tiers in ``settings.response_same_day_tiers`` and for severe
-    complaints (first working day on or after ``received``), else the next working day
-    after ``received``.
+    ``received`` itself for the tiers in ``settings.response_same_day_tiers`` and for
+    severe complaints (even on a day off: VIPs get exceptional handling, 001), else the
+    first working day after ``received``.
     """
     settings = settings or Settings()
     calendar = calendar or WorkCalendar.from_settings(settings)
@@ -177,7 +178,7 @@ def response_due(received: Any, tier: Any, severity: Any, *, settings: Settings 
     if day is None:
         raise ValueError(f"received date {received!r} is not a date — enter the day the complaint came in")
     if _tier_code(tier) in _same_day_tiers(settings) or severity_code(severity) == "Severe":
-        return calendar.next_workday(day, include=True)
+        return day
     return calendar.next_workday(day, include=False)
 
 
