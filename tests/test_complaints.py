@@ -478,3 +478,18 @@ def test_customer_signals_count_open_overdue_and_dissatisfied_per_customer():
                           "dissatisfied_complaints"]].tolist() == [3, 1, 0, 1]
     assert sig.loc["R2", ["complaints", "open_complaints", "overdue_complaints",
                           "dissatisfied_complaints"]].tolist() == [2, 1, 1, 1]
+
+
+@pytest.mark.parametrize("handler, omitted", [
+    ("李四", False), (None, True), ("", True), ("  ", True), ("-", True), ("/", True), ("待定", True),
+    ("未分配", True), ("TBD", True), ("=A1", False)])
+def test_a_blank_or_placeholder_handler_is_an_omission_haier_000(handler, omitted):
+    got = _one(_row(received="2026-11-23", handler=handler))
+    assert got["is_omission"] == omitted and got["no_handler"] == omitted
+    assert got["handler"] == (None if handler is None or not handler.strip() else handler)
+
+
+@pytest.mark.parametrize("solution, step", [("换货", "Proposed"), ("暂无", "Contacted"), ("-", "Contacted"),
+                                            ("尚未确定", "Contacted")])
+def test_placeholder_text_does_not_count_as_a_step(solution, step):
+    assert _one(_row(first_response="2026-11-18", solution=solution))["status_code"] == step

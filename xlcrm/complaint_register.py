@@ -87,7 +87,7 @@ def register_template(lang: Lang) -> list[tuple[str, list[str] | None]]:
 
 
 
-_NEGATIVE_PREFIX = ("未", "不", "否", "待", "拒", "没")
+_NEGATIVE_PREFIX = ("未", "不", "否", "待", "拒", "没", "暂无", "尚未")
 _NEGATIVE_WORDS = {"no", "n", "not", "false", "0", "none", "pending", "rejected", "notapproved",
                    "notconfirmed", "unconfirmed", "notdone", "notstarted", "inprogress", "open",
                    "declined", "refused", "无", "x", "×"}
@@ -114,9 +114,27 @@ def _done(value: Any) -> bool:
     if not isinstance(value, str):
         return not (isinstance(value, (int, float)) and value == 0)  # a 0 typed for "no"
     text = "".join(value.split()).lower()
-    if text.startswith(_NEGATIVE_PREFIX) or text.replace("-", "") in _NEGATIVE_WORDS:
+    if _placeholder(text) or text.startswith(_NEGATIVE_PREFIX) or text.replace("-", "") in _NEGATIVE_WORDS:
         return False
     return not (text.endswith("中") or "进行" in text or "in progress" in value.lower())
+
+
+_UNASSIGNED = {"无", "待定", "未定", "未分配", "待分配", "暂无", "none", "n/a", "na", "tbd", "tba", "unassigned"}
+
+
+def _placeholder(text: str) -> bool:
+    """Text that stands for an empty cell: only punctuation ("-", "/", "—")."""
+    return not any(ch.isalnum() for ch in text)
+
+
+def _unassigned(value: Any) -> bool:
+    """No handler: a blank cell, a dash or slash, or a word for "nobody yet" (待定, 未分配, TBD)."""
+    if _missing(value):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = "".join(value.split()).lower()
+    return _placeholder(text) or text in _UNASSIGNED
 
 
 def _date(value: Any) -> dt.date | None:

@@ -52,7 +52,7 @@ import pandas as pd
 from xlcrm import i18n
 from xlcrm.i18n import t
 from xlcrm.complaint_register import (CATEGORIES, REGISTER_TEMPLATE, SEVERITIES, _col, _date, _done,
-                                     _fmt, _missing, category_code, register_issues, register_template,
+                                     _fmt, _missing, _unassigned, category_code, register_issues, register_template,
                                      severity_code)
 from xlcrm.model import Column, Frames, Lang
 from xlcrm.satisfaction import DISSATISFIED, level_label, satisfaction_index, satisfaction_level
@@ -66,7 +66,6 @@ __all__ = ["REGISTER_TEMPLATE", "COMPLAINT_COLUMNS", "METRIC_COLUMNS", "PARETO_C
 
 log = logging.getLogger(__name__)
 
-# code -> zh; the register's drop-down values (seed 003 causes plus delivery and other).
 # The seven steps of 003 as states reached (closing and follow-up are separate states).
 STEPS: list[tuple[str, str, str]] = [  # (code, en, zh)
     ("Recorded", "Recorded", "已登记"),
@@ -231,7 +230,8 @@ def track(frames: Frames, customers: pd.DataFrame | None, settings: Settings | N
     raw = frames.complaints
     keys = [c.key for c in COMPLAINT_COLUMNS] + [
         "customer_key", "status_code", "satisfaction_code", "step", "escalation_level", "is_open", "is_overdue",
-        "is_omission", "is_dissatisfied", "is_repeat", "days_to_response", "source_sheet", "source_row"]
+        "is_omission", "no_handler", "is_dissatisfied", "is_repeat", "days_to_response", "source_sheet",
+        "source_row"]
     if raw is None or len(raw) == 0:
         return _typed(pd.DataFrame({k: [] for k in keys}))
     fields = ["complaint_id", "received", "customer_key", "customer_id", "customer_name", "category",
@@ -258,7 +258,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         frame[key] = pd.to_datetime(frame[key]).astype("datetime64[ns]")
     for key in ("days_open", "days_to_response", "satisfaction_index"):
         frame[key] = frame[key].astype("float64")
-    for key in ("is_open", "is_overdue", "is_omission", "is_dissatisfied", "is_repeat"):
+    for key in ("is_open", "is_overdue", "is_omission", "no_handler", "is_dissatisfied", "is_repeat"):
         frame[key] = frame[key].astype(bool)
     frame["step"] = frame["step"].astype("int64")
     return frame
@@ -303,7 +303,7 @@ def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, 
         if responded is not None and responded < received:
             notes.append(t(lang, "First response {r} is before the received date: check the dates",
                            "首次答复日期 {r} 早于受理日期，请核对", r=_fmt(responded)))
-    no_handler = _missing(row["handler"])
+    no_handler = _unassigned(row["handler"])
     if no_handler:
         notes.append(t(lang, "No handler assigned", "未指定处理人"))
     omission = no_handler or (due is not None and responded is None and asof > due)
@@ -366,7 +366,7 @@ def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, 
         "days_open": days_open,
         "tier": tier,
         "resolution_due": resolution_due,
-        "handler": None if no_handler else row["handler"],
+        "handler": None if _missing(row["handler"]) else row["handler"],
         "satisfaction": sat_label,
         "closed": closed,
         "satisfaction_index": satisfaction_index(row["perception"], row["expectation"]),
@@ -379,6 +379,7 @@ def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, 
         "is_open": is_open,
         "is_overdue": overdue,
         "is_omission": omission,
+        "no_handler": no_handler,
         "is_dissatisfied": dissatisfied,
         "is_repeat": is_repeat,
         "days_to_response": to_response,
@@ -456,7 +457,7 @@ def metrics(frames: Frames, tracked: pd.DataFrame, settings: Settings | None, as
     orders = _order_count(frames.orders, asof)
     n = len(tracked)
     omitted = int(tracked["is_omission"].sum())
-    no_handler = int(tracked["handler"].isna().sum())
+    no_handler = int(tracked["no_handler"].sum())
     closed = tracked[~tracked["is_open"]]
     answered = int(closed["satisfaction_code"].notna().sum())
     unhappy = int(closed["is_dissatisfied"].sum())
