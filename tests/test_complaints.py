@@ -298,12 +298,13 @@ def test_other_key_figures_by_hand():
     assert m.loc["repeat_complainers", "value"] == 2
 
 
-def test_metric_labels_are_haiers_names_in_chinese():
+def test_metric_labels_are_the_dashboards_lookup_names_in_chinese():
     frames = Frames(orders=HAND_ORDERS, complaints=_log(*HAND_LOG))
     tracked = track(frames, CUSTOMERS, Settings(), ASOF, "zh")
     m = metrics(frames, tracked, Settings(), ASOF, "zh").set_index("key")
     assert m.loc[["complaint_rate", "omission_rate", "dissatisfaction_rate"], "metric"].tolist() == [
-        "服务投诉率", "服务遗漏率", "服务不满率"]
+        "投诉率", "遗漏率", "不满意率"]  # =VLOOKUP("投诉率", xlcrm_dashboard, ...) (dashboard.py)
+    assert "服务投诉率" in m.loc["complaint_rate", "note"]  # Haier's own name (seed 000)
     assert "7" in m.loc["complaint_rate", "note"] and "26" in m.loc["complaint_rate", "note"]
 
 
@@ -371,6 +372,7 @@ def test_register_drop_downs_are_the_issues_lists_and_are_read_back():
     assert lists["严重程度"] == ["轻微", "一般", "严重"]
     assert lists["客户满意度"] == ["高度满意", "一般满意", "无意见", "有些不满意", "极不满意"]
     assert lists["审批"] == ["同意", "不同意"] and lists["客户确认"] == ["已确认", "未确认"]
+    assert lists["执行情况"] == ["已执行", "执行中"]
     en = dict(cm.register_template("en"))
     assert en["Category"] == ["Product quality", "Service attitude", "Misleading promise", "Delivery", "Other"]
     assert [cm.category_code(v) for v in lists["投诉类别"] + en["Category"]] == list(cm.CATEGORIES) * 2

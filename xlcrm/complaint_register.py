@@ -62,7 +62,7 @@ REGISTER_TEMPLATE: list[tuple[str, str, list[str] | None]] = [
     ("处理方案", "Solution", None),
     ("审批", "Approval", ["同意", "不同意"]),
     ("客户确认", "Customer Confirmed", ["已确认", "未确认"]),
-    ("执行情况", "Execution", None),
+    ("执行情况", "Execution", ["已执行", "执行中"]),
     ("结案日期", "Closed", None),
     ("补偿", "Compensation", None),
     ("客户满意度", "Satisfaction", [zh for zh, _ in LEVELS.values()]),
@@ -71,6 +71,7 @@ REGISTER_TEMPLATE: list[tuple[str, str, list[str] | None]] = [
     ("感知得分", "Perception", None),
 ]
 _EN_VALUES = {"同意": "Approved", "不同意": "Not approved", "已确认": "Confirmed", "未确认": "Not confirmed",
+              "已执行": "Carried out", "执行中": "In progress",
               **{zh: en for en, zh in CATEGORIES.items()}, **{zh: en for en, zh in SEVERITIES.items()},
               **{zh: en for en, (zh, _) in LEVELS.items()}}
 

@@ -59,7 +59,7 @@ from xlcrm.satisfaction import DISSATISFIED, level_label, satisfaction_index, sa
 from xlcrm.settings import Settings
 from xlcrm.workdays import WorkCalendar
 
-__all__ = ["REGISTER_TEMPLATE", "COMPLAINT_COLUMNS", "METRIC_COLUMNS", "PARETO_COLUMNS", "REPEAT_COLUMNS",
+__all__ = ["REGISTER_TEMPLATE", "COMPLAINT_COLUMNS", "PARETO_COLUMNS", "REPEAT_COLUMNS",
            "CATEGORIES", "SEVERITIES", "STEPS", "register_template", "track", "metrics", "pareto",
            "repeat_complainers", "customer_signals", "register_issues", "response_due", "category_code",
            "severity_code", "satisfaction_index", "satisfaction_level"]
@@ -114,14 +114,6 @@ COMPLAINT_COLUMNS: list[Column] = [
     Column("closed", "Closed", "结案日期", "date"),
     Column("satisfaction_index", "Satisfaction Index", "满意度指数", "number"),
     Column("notes", "Notes", "说明", "text", width=50),
-]
-
-# The key-figure rows of ``metrics`` on the dashboard (指标/数值 table at A1); the value's
-# number format is the row's ``kind`` (TableSpec.row_kinds).
-METRIC_COLUMNS: list[Column] = [
-    Column("metric", "Metric", "指标", "text", width=28),
-    Column("value", "Value", "数值", "number", width=12),
-    Column("note", "How It Is Computed", "计算方法", "text", width=60),
 ]
 
 PARETO_COLUMNS: list[Column] = [
@@ -221,10 +213,16 @@ def _step(row: dict[str, Any], asof: dt.date) -> tuple[list[bool], str | None]:
 
 def track(frames: Frames, customers: pd.DataFrame | None, settings: Settings | None, asof: dt.date,
           lang: Lang) -> pd.DataFrame:
-    """One row per complaint in the log (received on or before ``asof``), columns of
-    ``COMPLAINT_COLUMNS`` plus: customer_key, status_code, satisfaction_code, step (0-7), escalation_level
-    ("", "Manager", "Director"), is_open, is_overdue, is_omission, is_dissatisfied,
-    is_repeat, days_to_response, source_sheet, source_row."""
+    """One row per complaint in the log (received on or before ``asof``, or undated), in
+    register order.
+
+    Columns: those of ``COMPLAINT_COLUMNS`` (user text as typed; category, severity,
+    satisfaction, status, next action, escalation and notes in ``lang``; overdue "Yes"/"No"
+    and tier as codes; dates datetime64) plus customer_key, status_code (``STEPS`` code),
+    satisfaction_code (``satisfaction.LEVELS`` code), step (0-7), escalation_level ("",
+    "Manager", "Director"), is_open, is_overdue, is_omission, no_handler, is_dissatisfied,
+    is_repeat (bool), days_to_response (float), source_sheet, source_row.
+    """
     settings = settings or Settings()
     calendar = WorkCalendar.from_settings(settings)
     raw = frames.complaints
@@ -467,18 +465,21 @@ def metrics(frames: Frames, tracked: pd.DataFrame, settings: Settings | None, as
     index = tracked["satisfaction_index"].dropna()
     start = _year_before(asof)
     rows = [
-        ("complaint_rate", t(lang, "Complaint Rate", "服务投诉率"), _rate(in_year, orders),
-         t(lang, "{c} complaints received {s}..{a} / {o} orders in the same 12 months",
-           "{s} 至 {a} 受理投诉 {c} 件 / 同期订单 {o} 笔", c=in_year, o=orders,
+        ("complaint_rate", t(lang, "Complaint Rate", "投诉率"), _rate(in_year, orders),
+         t(lang, "{c} complaints received {s}..{a} / {o} orders in the same 12 months (Haier's complaint rate)",
+           "{s} 至 {a} 受理投诉 {c} 件 / 同期订单 {o} 笔（海尔：服务投诉率）", c=in_year, o=orders,
            s=_fmt(start + dt.timedelta(days=1)), a=_fmt(asof)), "pct"),
-        ("omission_rate", t(lang, "Omission Rate", "服务遗漏率"), _rate(omitted, n),
-         t(lang, "{m} complaints with no handler ({h}) or no first response past its deadline / {n} complaints",
-           "未指定处理人（{h} 件）或逾期未首次答复的投诉 {m} 件 / 投诉总数 {n} 件", m=omitted, h=no_handler, n=n),
+        ("omission_rate", t(lang, "Omission Rate", "遗漏率"), _rate(omitted, n),
+         t(lang, "{m} complaints with no handler ({h}) or no first response past its deadline / {n} complaints "
+                 "(Haier's omission rate)",
+           "未指定处理人（{h} 件）或逾期未首次答复的投诉 {m} 件 / 投诉总数 {n} 件（海尔：服务遗漏率）",
+           m=omitted, h=no_handler, n=n),
          "pct"),
-        ("dissatisfaction_rate", t(lang, "Dissatisfaction Rate", "服务不满率"), _rate(unhappy, answered),
+        ("dissatisfaction_rate", t(lang, "Dissatisfaction Rate", "不满意率"), _rate(unhappy, answered),
          t(lang, "{u} closed complaints answered somewhat or very dissatisfied (1-2 of 5) / {a} closed "
-                 "complaints with an answer",
-           "回访答复“有些不满意”或“极不满意”（5分制1-2分）的已结案投诉 {u} 件 / 有回访答复的已结案投诉 {a} 件",
+                 "complaints with an answer (Haier's dissatisfaction rate)",
+           "回访答复“有些不满意”或“极不满意”（5分制1-2分）的已结案投诉 {u} 件 / 有回访答复的已结案投诉 {a} 件"
+           "（海尔：服务不满率）",
            u=unhappy, a=answered), "pct"),
         ("complaints_12m", t(lang, "Complaints (12 months)", "投诉数(12个月)"), float(in_year),
          t(lang, "received {s}..{a}", "{s} 至 {a} 受理", s=_fmt(start + dt.timedelta(days=1)), a=_fmt(asof)),
