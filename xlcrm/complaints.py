@@ -290,10 +290,9 @@ def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, 
     if due is not None:
         if responded is not None and responded > due:
             overdue = True
-            late = len(calendar.workdays_between(due + dt.timedelta(days=1), responded))
-            notes.append(t(lang, "Responded {r}, after the deadline {d} ({rule}; {n} working day(s) late)",
-                           "{r} 才首次答复，晚于期限 {d}（{rule}，晚 {n} 个工作日）",
-                           r=_fmt(responded), d=_fmt(due), rule=rule, n=late))
+            notes.append(t(lang, "Responded {r}, {n} day(s) after the deadline {d} ({rule})",
+                           "{r} 才首次答复，比期限 {d} 晚 {n} 天（{rule}）",
+                           r=_fmt(responded), d=_fmt(due), rule=rule, n=(responded - due).days))
         elif responded is None and asof > due:
             overdue = True
             notes.append(t(lang, "No first response; it was due {d} ({rule})",
