@@ -79,6 +79,7 @@ def test_status_is_the_furthest_of_seed_003s_steps_filled_in(filled, status):
     row = _row(**{k: FULL[k] for k in ORDER[:filled]})
     got = _one(row)
     assert got["status_code"] == status and got["step"] == filled
+    assert got["followed_up"] == (filled == 7)
     assert got["is_open"] == (filled < 6)
     if filled < 7:  # Next Action names the next step in words
         assert got["next_action"] == cm._NEXT[filled + 1][0].format(due="2026-11-19")

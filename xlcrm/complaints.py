@@ -228,8 +228,8 @@ def track(frames: Frames, customers: pd.DataFrame | None, settings: Settings | N
     raw = frames.complaints
     keys = [c.key for c in COMPLAINT_COLUMNS] + [
         "customer_key", "status_code", "satisfaction_code", "step", "escalation_level", "is_open", "is_overdue",
-        "is_omission", "no_handler", "is_dissatisfied", "is_repeat", "days_to_response", "source_sheet",
-        "source_row"]
+        "is_omission", "no_handler", "is_dissatisfied", "is_repeat", "followed_up", "followup_date",
+        "days_to_response", "source_sheet", "source_row"]
     if raw is None or len(raw) == 0:
         return _typed(pd.DataFrame({k: [] for k in keys}))
     fields = ["complaint_id", "received", "customer_key", "customer_id", "customer_name", "category",
@@ -252,11 +252,12 @@ def track(frames: Frames, customers: pd.DataFrame | None, settings: Settings | N
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    for key in ("received", "response_due", "responded", "resolution_due", "closed"):
+    for key in ("received", "response_due", "responded", "resolution_due", "closed", "followup_date"):
         frame[key] = pd.to_datetime(frame[key]).astype("datetime64[ns]")
     for key in ("days_open", "days_to_response", "satisfaction_index"):
         frame[key] = frame[key].astype("float64")
-    for key in ("is_open", "is_overdue", "is_omission", "no_handler", "is_dissatisfied", "is_repeat"):
+    for key in ("is_open", "is_overdue", "is_omission", "no_handler", "is_dissatisfied", "is_repeat",
+                "followed_up"):
         frame[key] = frame[key].astype(bool)
     frame["step"] = frame["step"].astype("int64")
     return frame
@@ -377,6 +378,8 @@ def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, 
         "is_overdue": overdue,
         "is_omission": omission,
         "no_handler": no_handler,
+        "followed_up": filled[7],
+        "followup_date": _date(row["followup_date"]),
         "is_dissatisfied": dissatisfied,
         "is_repeat": is_repeat,
         "days_to_response": to_response,
