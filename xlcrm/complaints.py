@@ -5,7 +5,7 @@ once -> analyse -> report for approval and reply -> customer signs -> carry out 
 up until satisfied; "reply the same day"), faster handling for VIPs (001), and Haier's
 three controls, complaint, omission and dissatisfaction rates (000). DOMAIN.md 6-7.
 
-Rules, decided here and documented for users (README, settings sheet):
+Rules, decided here and documented for users in docs/complaints.md:
 - A complaint is in the log when its received date is on or before the as-of date (or
   missing: it is still listed, without deadlines). Complaints received after the as-of
   date are left out, as orders after it are.
@@ -50,10 +50,10 @@ from typing import Any
 import pandas as pd
 
 from xlcrm import i18n
-from xlcrm.i18n import t
 from xlcrm.complaint_register import (CATEGORIES, REGISTER_TEMPLATE, SEVERITIES, _col, _date, _done,
-                                     _fmt, _missing, _unassigned, category_code, register_issues, register_template,
-                                     severity_code)
+                                      _fmt, _missing, _unassigned, category_code, register_issues,
+                                      register_template, severity_code)
+from xlcrm.i18n import t
 from xlcrm.model import Column, Frames, Lang
 from xlcrm.satisfaction import DISSATISFIED, level_label, satisfaction_index, satisfaction_level
 from xlcrm.settings import Settings
