@@ -50,9 +50,21 @@ from typing import Any
 import pandas as pd
 
 from xlcrm import i18n
-from xlcrm.complaint_register import (CATEGORIES, REGISTER_TEMPLATE, SEVERITIES, _col, _date, _done,
-                                      _fmt, _missing, _unassigned, category_code, register_issues,
-                                      register_template, severity_code)
+from xlcrm.complaint_register import (
+    CATEGORIES,
+    REGISTER_TEMPLATE,
+    SEVERITIES,
+    _col,
+    _date,
+    _done,
+    _fmt,
+    _missing,
+    _unassigned,
+    category_code,
+    register_issues,
+    register_template,
+    severity_code,
+)
 from xlcrm.i18n import t
 from xlcrm.model import Column, Frames, Lang
 from xlcrm.satisfaction import DISSATISFIED, level_label, satisfaction_index, satisfaction_level
