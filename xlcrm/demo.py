@@ -308,21 +308,39 @@ def make_zh(path: Path, *, seed: int = SEED) -> Path:
 _CATEGORIES = ["产品质量", "服务态度", "虚假承诺", "送货", "其他"]
 _SEVERITY = ["轻微", "一般", "严重"]
 _SATISFACTION = ["高度满意", "一般满意", "无意见", "有些不满意", "极不满意"]
-REGISTER_HEADERS = ["投诉编号", "受理日期", "客户编号", "客户名称", "联系电话", "地址", "投诉类别", "投诉内容",
-                    "产品", "规格", "批号", "严重程度", "记录人", "处理人", "首次答复日期", "处理方案", "审批",
-                    "客户确认", "执行情况", "结案日期", "补偿", "客户满意度", "回访日期"]
-REGISTER_LISTS = {"投诉类别": _CATEGORIES, "严重程度": _SEVERITY, "审批": ["同意", "不同意"],
-                  "客户确认": ["已确认", "未确认"], "执行情况": ["已执行", "执行中"], "客户满意度": _SATISFACTION}
+
+
+def _register_sheet(wb, name: str, lang: str, head, date_f, title: str):  # type: ignore[no-untyped-def]
+    """The complaint register form (投诉登记), with drop-down lists on the next 500 rows."""
+    from xlcrm.complaint_register import REGISTER_TEMPLATE, register_template
+
+    columns = register_template(lang)  # type: ignore[arg-type]
+    ws = wb.add_worksheet(name)
+    ws.merge_range(0, 0, 0, len(columns) - 1, title, wb.add_format({"bold": True, "font_size": 14}))
+    ws.write_row(1, 0, [h for h, _v in columns], head)
+    ws.freeze_panes(2, 0)
+    ws.set_column(0, len(columns) - 1, 12)
+    ws.set_column(3, 3, 28)
+    ws.set_column(7, 7, 30)
+    zh_headers = [zh for zh, _en, _v in REGISTER_TEMPLATE]
+    for col, (_header, values) in enumerate(columns):
+        if values:
+            ws.data_validation(2, col, 501, col, {
+                "validate": "list", "source": values,
+                "error_message": "请从下拉列表中选择" if lang == "zh" else "Choose a value from the list"})
+        elif zh_headers[col].endswith("日期"):
+            ws.data_validation(2, col, 501, col, {
+                "validate": "date", "criteria": ">=", "value": dt.datetime(2000, 1, 1),
+                "error_message": "请输入日期，例如 2026-11-20" if lang == "zh" else "Enter a date, e.g. 2026-11-20"})
+        elif zh_headers[col].endswith("得分"):
+            ws.data_validation(2, col, 501, col, {
+                "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 10,
+                "error_message": "请输入 0-10 的分数" if lang == "zh" else "Enter a score from 0 to 10"})
+    return ws
 
 
 def _complaint_register(wb, rng, customers, orders, head, date_f) -> None:
-    ws = wb.add_worksheet("投诉登记")
-    ws.merge_range(0, 0, 0, len(REGISTER_HEADERS) - 1, "客户投诉登记表", wb.add_format({"bold": True, "font_size": 14}))
-    ws.write_row(1, 0, REGISTER_HEADERS, head)
-    ws.freeze_panes(2, 0)
-    ws.set_column(0, 1, 12)
-    ws.set_column(3, 3, 28)
-    ws.set_column(7, 7, 30)
+    ws = _register_sheet(wb, "投诉登记", "zh", head, date_f, "客户投诉登记表")
     buyers = [c for c in customers if c.status == "成交客户"]
     texts = {"产品质量": ["轴承异响, 使用两周后温升过高", "液压阀漏油", "传感器读数漂移"],
              "服务态度": ["客服电话无人接听", "业务员答复敷衍"], "虚假承诺": ["承诺三天到货实际十天", "承诺免费调试未兑现"],
@@ -375,16 +393,10 @@ def _complaint_register(wb, rng, customers, orders, head, date_f) -> None:
                             ws.write_string(r, 21, _SATISFACTION[min(int(rng.exponential(1.0)), 4)])
                             ws.write_datetime(r, 22, dt.datetime.combine(closed + dt.timedelta(days=3), dt.time()),
                                               date_f)
+                            if i % 2:  # expectation and perception scores (c = b / a)
+                                ws.write_number(r, 23, 8 + i % 3)
+                                ws.write_number(r, 24, round(float(rng.uniform(5, 10)), 1))
         r += 1
-    # Drop-down lists on the next few hundred rows, so a user can start logging at once.
-    for col, header in enumerate(REGISTER_HEADERS):
-        if header in REGISTER_LISTS:
-            ws.data_validation(2, col, 500, col, {"validate": "list", "source": REGISTER_LISTS[header],
-                                                  "error_message": "请从下拉列表中选择"})
-        elif header.endswith("日期"):
-            ws.data_validation(2, col, 500, col, {"validate": "date", "criteria": ">=",
-                                                  "value": dt.datetime(2000, 1, 1),
-                                                  "error_message": "请输入日期，例如 2026-11-20"})
 
 
 def _visit_log(wb, rng, customers, head, date_f) -> None:
@@ -495,6 +507,7 @@ def make_en(path: Path, *, seed: int = SEED + 1) -> Path:
         cws.write_row(i + 1, 0, [f"A{100 + i}", name, "Active", reps[i % 3], ["North", "South"][i % 2],
                                  f"{10 + i} Market Street", f"+1 555 01{i:02d}"])
     cws.write_row(len(names) + 1, 0, ["A900", "Prospect Corp", "Prospect", "Alice", "North", "1 Hill Road", ""])
+    _register_sheet(wb, "Complaints", "en", head, date_f, "Customer complaint register")
     sws = wb.add_worksheet("Settings")
     sws.write_row(0, 0, ["Setting", "Value"], head)
     sws.write_string(1, 0, "As-of date")
