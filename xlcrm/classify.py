@@ -110,80 +110,104 @@ def _day_index(dates: pd.Series) -> pd.Series:
     return pd.to_datetime(dates, errors="coerce").dt.normalize().astype("datetime64[ns]")
 
 
-def _last_non_null(lines: pd.DataFrame, col: str) -> pd.Series:
-    if col not in lines:
-        return pd.Series(dtype=object)
-    sub = lines[["customer_key", col]]
-    sub = sub[sub[col].notna() & (sub[col].astype(str).str.strip() != "")]
-    return sub.groupby("customer_key", sort=False)[col].last()
+def _codes(keys: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each key in ``index`` (-1 when absent); all grouping is on these ints (fast)."""
+    return index.get_indexer(keys.astype(str))
 
 
-def _first_non_null(master: pd.DataFrame | None, col: str) -> pd.Series:
-    if master is None or col not in master:
-        return pd.Series(dtype=object)
-    sub = master[["customer_key", col]]
-    sub = sub[sub[col].notna() & (sub[col].astype(str).str.strip() != "")]
-    return sub.groupby("customer_key", sort=False)[col].first()
+def _text_present(values: pd.Series) -> np.ndarray:
+    return (values.notna() & (values.astype(str).str.strip() != "")).to_numpy()
 
 
-def _prepare_lines(orders: pd.DataFrame, asof: dt.date) -> tuple[pd.DataFrame, bool]:
-    """Order lines up to as-of with numeric amount and line profit; True if profit is given."""
-    o = orders.loc[orders["customer_key"].notna()].copy()
-    o["customer_key"] = o["customer_key"].astype(str)
-    o["date"] = _day_index(_col(o, "order_date"))
-    o = o[o["date"].notna() & (o["date"] <= pd.Timestamp(asof))]
+def _latest(codes: np.ndarray, dates: pd.Series, values: pd.Series, n: int) -> pd.Series:
+    """Per position 0..n-1: the value on the latest date (later rows win ties); NaN if none."""
+    ok = _text_present(values) & (codes >= 0)
+    d = pd.to_datetime(dates, errors="coerce").to_numpy(dtype="datetime64[ns]").astype(np.int64)[ok]
+    cd, vals = codes[ok], values.to_numpy(dtype=object)[ok]
+    order = np.lexsort((np.arange(len(cd)), d, cd))
+    cd, vals = cd[order], vals[order]
+    last = np.r_[cd[1:] != cd[:-1], True] if len(cd) else np.array([], dtype=bool)
+    out = pd.Series(np.nan, index=pd.RangeIndex(n), dtype=object)
+    out.iloc[cd[last]] = vals[last]
+    return out
+
+
+def _first(codes: np.ndarray, values: pd.Series, n: int) -> pd.Series:
+    """Per position 0..n-1: the first present value in row order (the master's); NaN if none."""
+    ok = _text_present(values) & (codes >= 0)
+    cd, vals = codes[ok], values.to_numpy(dtype=object)[ok]
+    first = pd.Series(cd).drop_duplicates(keep="first").index.to_numpy()
+    out = pd.Series(np.nan, index=pd.RangeIndex(n), dtype=object)
+    out.iloc[cd[first]] = vals[first]
+    return out
+
+
+def _prepare_lines(orders: pd.DataFrame, asof: dt.date, index: pd.Index) -> tuple[pd.DataFrame, bool]:
+    """Order lines up to as-of with ck (customer position), day, amount and line profit;
+    True if profit (or cost) is given."""
+    o = orders.loc[orders["customer_key"].notna()]
+    date = _day_index(_col(o, "order_date"))
+    keep = (date.notna() & (date <= pd.Timestamp(asof))).to_numpy()
+    o = o.loc[keep]
+    out = pd.DataFrame({"ck": _codes(o["customer_key"], index), "date": date[keep].to_numpy()}, index=o.index)
     amount = pd.to_numeric(_col(o, "amount"), errors="coerce").astype(float)
     est = pd.to_numeric(_col(o, "unit_price"), errors="coerce") * pd.to_numeric(_col(o, "quantity"), errors="coerce")
-    o["amount"] = amount.fillna(est.astype(float))
+    out["amount"] = amount.fillna(est.astype(float))
     profit = pd.to_numeric(_col(o, "profit"), errors="coerce").astype(float)
     cost = pd.to_numeric(_col(o, "cost"), errors="coerce").astype(float)
-    o["line_profit"] = profit.fillna(o["amount"] - cost)
-    has_profit = bool(o["line_profit"].notna().any())
-    return o, has_profit
+    out["line_profit"] = profit.fillna(out["amount"] - cost)
+    out["order_id"] = _col(o, "order_id")
+    out["due_date"] = _day_index(_col(o, "due_date"))
+    out["paid_date"] = _day_index(_col(o, "paid_date"))
+    return out, bool(out["line_profit"].notna().any())
 
 
 def _purchases(lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per purchase: customer_key, okey, date, amount, due_date, paid_date, unpaid."""
-    oid = lines["order_id"] if "order_id" in lines else pd.Series(np.nan, index=lines.index)
-    oid = oid.astype(object).where(oid.notna() & (oid.astype(str).str.strip() != ""), None)
-    okey = np.where(oid.isna(), "\x00" + lines["date"].dt.strftime("%Y%m%d"), "#" + oid.astype(str))
-    g = pd.DataFrame({"customer_key": lines["customer_key"].to_numpy(), "okey": okey,
-                      "date": lines["date"].to_numpy(), "amount": lines["amount"].to_numpy(),
-                      "due_date": _day_index(_col(lines, "due_date")).to_numpy(),
-                      "paid_date": _day_index(_col(lines, "paid_date")).to_numpy()})
+    """One row per purchase (order ID, else customer and day): ck, date, amount, due_date,
+    paid_date (NaT while any line of it is unpaid)."""
+    oid = lines["order_id"]
+    present = _text_present(oid)
+    codes = np.full(len(lines), -1, dtype=np.int64)
+    if present.any():
+        codes[present] = pd.factorize(oid[present].astype(str))[0]
+    day = lines["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    # Orders with an ID get non-negative keys; lines without one are keyed by their day (negative).
+    okey = np.where(present, codes, -(day - day.min() + 1) if len(day) else 0)
+    g = pd.DataFrame({"ck": lines["ck"].to_numpy(), "okey": okey, "date": lines["date"].to_numpy(),
+                      "amount": lines["amount"].to_numpy(), "due_date": lines["due_date"].to_numpy(),
+                      "paid_date": lines["paid_date"].to_numpy()})
     g["unpaid"] = g["due_date"].notna() & g["paid_date"].isna()
-    p = g.groupby(["customer_key", "okey"], sort=False).agg(
-        date=("date", "min"), amount=("amount", "sum"),
-        amount_n=("amount", "count"), due_date=("due_date", "min"), paid_date=("paid_date", "max"),
-        unpaid=("unpaid", "any"))
+    p = g.groupby(["ck", "okey"], sort=False).agg(
+        date=("date", "min"), amount=("amount", "sum"), amount_n=("amount", "count"),
+        due_date=("due_date", "min"), paid_date=("paid_date", "max"), unpaid=("unpaid", "any"))
     p.loc[p["amount_n"] == 0, "amount"] = np.nan
     p.loc[p["unpaid"], "paid_date"] = pd.NaT
     return p.reset_index()
 
 
-def _receivables(p: pd.DataFrame, asof: dt.date, start: pd.Timestamp, settings: Settings) -> pd.DataFrame:
+def _receivables(p: pd.DataFrame, asof: dt.date, start: pd.Timestamp, settings: Settings, n: int) -> pd.DataFrame:
     asof_ts = pd.Timestamp(asof)
     grace = pd.Timedelta(days=int(settings.receivable_grace_days))
-    r = p[p["due_date"].notna()].copy()
+    r = p[p["due_date"].notna()]
     open_ = r["paid_date"].isna() | (r["paid_date"] > asof_ts)
-    overdue = r[open_ & (r["due_date"] + grace < asof_ts)].copy()
-    overdue["days"] = (asof_ts - overdue["due_date"]).dt.days
-    g = overdue.groupby("customer_key")
+    overdue = r[open_ & (r["due_date"] + grace < asof_ts)]
+    days = (asof_ts - overdue["due_date"]).dt.days
+    g = overdue.groupby("ck")
     out = pd.DataFrame({"overdue_receivables": g.size(), "overdue_amount": g["amount"].sum(),
-                        "overdue_days": g["days"].max()})
-    paid = r[~open_ & (r["due_date"] > start) & (r["due_date"] <= asof_ts)].copy()
-    paid["late_days"] = (paid["paid_date"] - paid["due_date"]).dt.days
-    paid["late"] = paid["paid_date"] > paid["due_date"] + grace
-    gp = paid.groupby("customer_key")
-    late_days = paid[paid["late"]].groupby("customer_key")["late_days"].mean()
-    out2 = pd.DataFrame({"paid_window": gp.size(), "late_window": gp["late"].sum()})
-    out2["late_days_mean"] = late_days
-    return out.join(out2, how="outer")
+                        "overdue_days": days.groupby(overdue["ck"]).max()}).reindex(range(n))
+    paid = r[~open_ & (r["due_date"] > start) & (r["due_date"] <= asof_ts)]
+    late_days = (paid["paid_date"] - paid["due_date"]).dt.days
+    late = paid["paid_date"] > paid["due_date"] + grace
+    out["paid_window"] = paid.groupby("ck").size().reindex(range(n))
+    out["late_window"] = late.groupby(paid["ck"]).sum().reindex(range(n))
+    out["late_days_mean"] = late_days[late].groupby(paid["ck"][late]).mean().reindex(range(n))
+    return out
 
 
-def _service(frames: Frames, asof: dt.date, start: pd.Timestamp) -> tuple[pd.DataFrame, bool, bool]:
+def _service(frames: Frames, asof: dt.date, start: pd.Timestamp, index: pd.Index) -> tuple[pd.DataFrame, bool, bool]:
     asof_ts = pd.Timestamp(asof)
-    out = pd.DataFrame(index=pd.Index([], name="customer_key"))
+    n = len(index)
+    out = pd.DataFrame(index=pd.RangeIndex(n))
     has_c = frames.complaints is not None and "customer_key" in frames.complaints
     has_d = frames.deliveries is not None and "customer_key" in frames.deliveries
     if has_c:
@@ -191,22 +215,29 @@ def _service(frames: Frames, asof: dt.date, start: pd.Timestamp) -> tuple[pd.Dat
         c = c[c["customer_key"].notna()]
         if "received" in c:
             when = _day_index(c["received"])
-            c = c[when.isna() | ((when > start) & (when <= asof_ts))]
-        out = out.join(c.assign(customer_key=c["customer_key"].astype(str)).groupby("customer_key").size()
-                       .rename("complaints"), how="outer")
+            c = c[(when.isna() | ((when > start) & (when <= asof_ts))).to_numpy()]
+        codes = _codes(c["customer_key"], index)
+        out["complaints"] = np.bincount(codes[codes >= 0], minlength=n)
     if has_d:
         d = frames.deliveries
         d = d[d["customer_key"].notna()]
         if "ship_date" in d:
             when = _day_index(d["ship_date"])
-            d = d[when.notna() & (when > start) & (when <= asof_ts)]
-        d = pd.DataFrame({"customer_key": d["customer_key"].astype(str),
-                          "shipped_qty": pd.to_numeric(_col(d, "quantity"), errors="coerce"),
-                          "returned_qty": pd.to_numeric(_col(d, "returned_qty"), errors="coerce")})
-        g = d.groupby("customer_key")
-        out = out.join(pd.DataFrame({"deliveries": g.size(), "shipped_qty": g["shipped_qty"].sum(),
-                                     "returned_qty": g["returned_qty"].sum()}), how="outer")
+            d = d[(when.notna() & (when > start) & (when <= asof_ts)).to_numpy()]
+        codes = _codes(d["customer_key"], index)
+        ok = codes >= 0
+        shipped = pd.to_numeric(_col(d, "quantity"), errors="coerce").fillna(0).to_numpy(float)
+        returned = pd.to_numeric(_col(d, "returned_qty"), errors="coerce").fillna(0).to_numpy(float)
+        out["deliveries"] = np.bincount(codes[ok], minlength=n)
+        out["shipped_qty"] = np.bincount(codes[ok], weights=shipped[ok], minlength=n)
+        out["returned_qty"] = np.bincount(codes[ok], weights=returned[ok], minlength=n)
     return out, has_c, has_d
+
+
+def _sum_by(codes: np.ndarray, values: pd.Series | np.ndarray, n: int) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    ok = ~np.isnan(v)
+    return np.bincount(codes[ok], weights=v[ok], minlength=n)
 
 
 def classify(frames: Frames, settings: Settings, asof: dt.date, lang: Lang) -> pd.DataFrame:
@@ -216,111 +247,115 @@ def classify(frames: Frames, settings: Settings, asof: dt.date, lang: Lang) -> p
     asof_ts = pd.Timestamp(asof)
     start = asof_ts - pd.Timedelta(days=int(s.value_window_days))
     year_start = asof_ts - pd.Timedelta(days=YEAR_DAYS)
-    lines, has_profit = _prepare_lines(frames.orders, asof)
+    orders = frames.orders
     master = frames.customers
     if master is not None:
-        master = master[master["customer_key"].notna()].assign(customer_key=lambda m: m["customer_key"].astype(str))
+        master = master[master["customer_key"].notna()]
 
-    keys = set(frames.orders["customer_key"].dropna().astype(str))
+    keys = pd.unique(orders["customer_key"].dropna().astype(str))
     if master is not None:
-        keys |= set(master["customer_key"])
-    index = pd.Index(sorted(keys), name="customer_key", dtype=object)
-    c = pd.DataFrame(index=index)
+        keys = np.union1d(keys, master["customer_key"].astype(str).unique())
+    index = pd.Index(np.sort(np.asarray(keys, dtype=object)), name="customer_key", dtype=object)
+    n_all = len(index)
+    lines, has_profit = _prepare_lines(orders, asof, index)
+    ck = lines["ck"].to_numpy()
+    # Work on positions 0..n-1; the customer_key index is put on at the end.
+    c = pd.DataFrame(index=pd.RangeIndex(n_all))
 
     # Identity: master first, else the most recent order line (lines after as-of only as a last resort).
-    all_lines = frames.orders[frames.orders["customer_key"].notna()].assign(
-        customer_key=lambda o: o["customer_key"].astype(str),
-        _d=lambda o: _day_index(_col(o, "order_date")))
-    all_lines = all_lines.sort_values("_d", kind="stable", na_position="first")
-    recent = lines.sort_values("date", kind="stable")
+    mcodes = _codes(master["customer_key"], index) if master is not None else None
+    all_codes = _codes(orders["customer_key"].where(orders["customer_key"].notna(), ""), index)
+    all_dates = _day_index(_col(orders, "order_date"))
     for out_col, src in (("customer_id", "customer_id"), ("customer", "customer_name"), ("rep", "rep"),
                          ("region", "region")):
-        val = _first_non_null(master, src).reindex(index)
-        val = val.fillna(_last_non_null(recent, src).reindex(index))
-        val = val.fillna(_last_non_null(all_lines, src).reindex(index))
+        val = (_first(mcodes, master[src], n_all) if master is not None and src in master
+               else pd.Series(np.nan, index=c.index, dtype=object))
+        if src in orders:
+            val = val.fillna(_latest(ck, lines["date"], orders.loc[lines.index, src], n_all))
+            val = val.fillna(_latest(all_codes, all_dates, orders[src], n_all))
         c[out_col] = val.astype(object).where(val.notna(), None)
-    c["customer_id"] = c["customer_id"].where(c["customer_id"].notna(), pd.Series(index, index=index))
-    c["customer_id"] = c["customer_id"].map(str)
+    c["customer_id"] = [str(v) if v is not None else k for v, k in zip(c["customer_id"], index)]
     c["customer"] = c["customer"].where(c["customer"].notna(), c["customer_id"])
-    c["status"] = _first_non_null(master, "status").reindex(index)
+    c["status"] = (_first(mcodes, master["status"], n_all) if master is not None and "status" in master
+                   else pd.Series(np.nan, index=c.index, dtype=object))
 
     # Money over all history and over the window.
-    g = lines.groupby("customer_key")
-    c["revenue"] = g["amount"].sum().reindex(index).fillna(0.0)
-    c["profit"] = g["line_profit"].sum(min_count=1).reindex(index) if has_profit else np.nan
-    win = lines[lines["date"] > start]
-    gw = win.groupby("customer_key")
-    c["revenue_window"] = gw["amount"].sum().reindex(index).fillna(0.0)
-    c["profit_window"] = gw["line_profit"].sum().reindex(index).fillna(0.0) if has_profit else np.nan
-    c["value"] = c["profit_window"] if has_profit else c["revenue_window"]
-    c["revenue_12m"] = lines[lines["date"] > year_start].groupby("customer_key")["amount"].sum() \
-        .reindex(index).fillna(0.0)
+    win = (lines["date"] > start).to_numpy()
+    c["revenue"] = _sum_by(ck, lines["amount"], n_all)
+    c["revenue_window"] = _sum_by(ck[win], lines["amount"][win], n_all)
+    if has_profit:
+        lp = lines["line_profit"]
+        c["profit"] = _sum_by(ck, lp, n_all)
+        c.loc[np.bincount(ck[lp.notna().to_numpy()], minlength=n_all) == 0, "profit"] = np.nan
+        c["profit_window"] = _sum_by(ck[win], lp[win], n_all)
+        c["value"] = c["profit_window"]
+    else:
+        c["profit"] = np.nan
+        c["profit_window"] = np.nan
+        c["value"] = c["revenue_window"]
+    y = (lines["date"] > year_start).to_numpy()
+    c["revenue_12m"] = _sum_by(ck[y], lines["amount"][y], n_all)
 
     # Purchases and lifecycle.
     p = _purchases(lines)
     buys = p[~(p["amount"] < 0)]
-    stats = purchase_stats(buys[["customer_key", "date"]], asof, s).reindex(index)
-    stats["orders"] = stats["orders"].fillna(0).astype(np.int64)
-    for k in ("orders_12m", "quarters_active"):
+    stats = purchase_stats(buys[["ck", "date"]].rename(columns={"ck": "customer_key"}), asof, s)
+    stats = stats.reindex(range(n_all))
+    for k in ("orders", "orders_12m", "quarters_active"):
         stats[k] = stats[k].fillna(0).astype(np.int64)
     stats["status"] = c["status"]
-    c["orders"] = stats["orders"]
-    c["first_order"] = stats["first_order"]
-    c["last_order"] = stats["last_order"]
-    c["median_gap_days"] = stats["median_gap_days"]
-    c["orders_12m"] = stats["orders_12m"]
+    for k in ("orders", "first_order", "last_order", "median_gap_days", "orders_12m"):
+        c[k] = stats[k]
     c = c.join(lifecycle_table(stats, asof, s, lang))
     c["recency_days"] = (asof_ts - c["last_order"]).dt.days.astype("Int64")
 
-    bw = buys[buys["date"] > start].groupby("customer_key")
-    c["orders_window"] = bw.size().reindex(index).fillna(0).astype(np.int64)
-    last_w = bw["date"].max().reindex(index)
+    bw = buys[(buys["date"] > start).to_numpy()]
+    c["orders_window"] = np.bincount(bw["ck"].to_numpy(), minlength=n_all).astype(np.int64)
+    last_w = bw.groupby("ck")["date"].max().reindex(range(n_all))
     c["ranked"] = c["orders_window"] > 0
 
     # Pyramid and ABC over the ranked customers.
     r = c[c["ranked"]]
-    order = rank_order(r["value"].to_numpy(float), r["revenue_window"].to_numpy(float), id_order(r["customer_id"].tolist()))
-    ranked_keys = r.index[order]
-    n = len(ranked_keys)
-    c["tier"] = None
-    c["abc"] = ""
-    c["tier_rank"] = pd.Series(pd.NA, index=index, dtype="Int64")
-    c.loc[ranked_keys, "tier"] = tiers_in_order(n, s)
-    c.loc[ranked_keys, "abc"] = abc_in_order(r["value"].to_numpy(float)[order], s)
-    c.loc[ranked_keys, "tier_rank"] = np.arange(1, n + 1)
+    order = rank_order(r["value"].to_numpy(float), r["revenue_window"].to_numpy(float),
+                       id_order(r["customer_id"].tolist()))
+    ranked_pos = r.index.to_numpy()[order]
+    n = len(ranked_pos)
+    tier = np.full(n_all, None, dtype=object)
+    tier[ranked_pos] = tiers_in_order(n, s)
+    abc = np.full(n_all, "", dtype=object)
+    abc[ranked_pos] = abc_in_order(r["value"].to_numpy(float)[order], s)
+    rank = pd.array([pd.NA] * n_all, dtype="Int64")
+    rank[ranked_pos] = np.arange(1, n + 1)
+    # dtype=object keeps None for "no tier" (pandas 3 would infer a string dtype with NaN).
+    c["tier"] = pd.Series(tier, index=c.index, dtype=object)
+    c["abc"] = pd.Series(abc, index=c.index, dtype=object)
+    c["tier_rank"] = rank
 
     # RFM over the window.
     rec_w = (asof_ts - last_w[r.index]).dt.days
-    scores = rfm_scores(rec_w, r["orders_window"], r["revenue_window"])
-    c["r_score"] = scores["r"].reindex(index)
-    c["f_score"] = scores["f"].reindex(index)
-    c["m_score"] = scores["m"].reindex(index)
-    c["rfm"] = scores["rfm"].reindex(index).fillna("")
-    c["rfm_segment"] = scores["segment"].reindex(index).fillna("")
+    scores = rfm_scores(rec_w, r["orders_window"], r["revenue_window"]).reindex(range(n_all))
+    c["r_score"], c["f_score"], c["m_score"] = scores["r"], scores["f"], scores["m"]
+    c["rfm"] = scores["rfm"].fillna("")
+    c["rfm_segment"] = scores["segment"].fillna("")
 
     # Signals: service cost, payment behaviour, margin, concentration.
-    service, has_c, has_d = _service(frames, asof, start)
-    service = service.reindex(index)
+    service, has_c, has_d = _service(frames, asof, start, index)
     for k in ("complaints", "deliveries", "shipped_qty", "returned_qty"):
         c[k] = service[k] if k in service else np.nan
     has_r = bool(p["due_date"].notna().any())
-    recv = _receivables(p, asof, start, s).reindex(index) if has_r else pd.DataFrame(index=index)
+    recv = _receivables(p, asof, start, s, n_all) if has_r else pd.DataFrame(index=c.index)
     for k in ("overdue_receivables", "overdue_amount", "overdue_days", "paid_window", "late_window",
               "late_days_mean"):
         c[k] = recv[k] if k in recv else np.nan
     if has_r:
         c["overdue_receivables"] = c["overdue_receivables"].fillna(0)
         c["overdue_amount"] = c["overdue_amount"].fillna(0.0)
-    if has_c:
-        c["complaints"] = c["complaints"].fillna(0)
-    if has_d:
-        for k in ("deliveries", "shipped_qty", "returned_qty"):
-            c[k] = c[k].fillna(0)
     for k in ("complaints", "deliveries", "overdue_receivables"):
         c[k] = c[k].round().astype("Int64")
     sig = customer_signals(c, s, lang, has_profit=has_profit, has_complaints=has_c, has_deliveries=has_d,
                            has_receivables=has_r)
     c = c.join(sig)
+    c.index = index
 
     # Movement since the previous snapshot.
     prev, prev_date = previous_snapshot(frames.history, asof)
