@@ -119,17 +119,21 @@ def _text_present(values: pd.Series) -> np.ndarray:
     return (values.notna() & (values.astype(str).str.strip() != "")).to_numpy()
 
 
-def _latest(codes: np.ndarray, dates: pd.Series, values: pd.Series, n: int) -> pd.Series:
-    """Per position 0..n-1: the value on the latest date (later rows win ties); NaN if none."""
-    ok = _text_present(values) & (codes >= 0)
-    d = pd.to_datetime(dates, errors="coerce").to_numpy(dtype="datetime64[ns]").astype(np.int64)[ok]
-    cd, vals = codes[ok], values.to_numpy(dtype=object)[ok]
-    order = np.lexsort((np.arange(len(cd)), d, cd))
-    cd, vals = cd[order], vals[order]
+def _latest(order: np.ndarray, codes_sorted: np.ndarray, values: pd.Series, n: int) -> pd.Series:
+    """Per position 0..n-1: the present value of the latest line; NaN if none.
+
+    ``order`` sorts the rows by (customer code, date, row); ``codes_sorted`` = codes[order]."""
+    present = _text_present(values)[order] & (codes_sorted >= 0)
+    rows, cd = order[present], codes_sorted[present]
     last = np.r_[cd[1:] != cd[:-1], True] if len(cd) else np.array([], dtype=bool)
     out = pd.Series(np.nan, index=pd.RangeIndex(n), dtype=object)
-    out.iloc[cd[last]] = vals[last]
+    out.iloc[cd[last]] = values.iloc[rows[last]].to_numpy(dtype=object)
     return out
+
+
+def _line_order(codes: np.ndarray, dates: pd.Series) -> np.ndarray:
+    d = pd.to_datetime(dates, errors="coerce").to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    return np.lexsort((np.arange(len(codes)), d, codes))
 
 
 def _first(codes: np.ndarray, values: pd.Series, n: int) -> pd.Series:
@@ -142,14 +146,14 @@ def _first(codes: np.ndarray, values: pd.Series, n: int) -> pd.Series:
     return out
 
 
-def _prepare_lines(orders: pd.DataFrame, asof: dt.date, index: pd.Index) -> tuple[pd.DataFrame, bool]:
+def _prepare_lines(orders: pd.DataFrame, asof: dt.date, codes: np.ndarray) -> tuple[pd.DataFrame, bool]:
     """Order lines up to as-of with ck (customer position), day, amount and line profit;
-    True if profit (or cost) is given."""
-    o = orders.loc[orders["customer_key"].notna()]
-    date = _day_index(_col(o, "order_date"))
-    keep = (date.notna() & (date <= pd.Timestamp(asof))).to_numpy()
-    o = o.loc[keep]
-    out = pd.DataFrame({"ck": _codes(o["customer_key"], index), "date": date[keep].to_numpy()}, index=o.index)
+    True if profit (or cost) is given. ``codes`` is the customer position of every order row."""
+    date = _day_index(_col(orders, "order_date"))
+    keep = (codes >= 0) & (date.notna() & (date <= pd.Timestamp(asof))).to_numpy()
+    o = orders.loc[keep]
+    out = pd.DataFrame({"ck": codes[keep], "date": date[keep].to_numpy(), "row": np.flatnonzero(keep)},
+                       index=o.index)
     amount = pd.to_numeric(_col(o, "amount"), errors="coerce").astype(float)
     est = pd.to_numeric(_col(o, "unit_price"), errors="coerce") * pd.to_numeric(_col(o, "quantity"), errors="coerce")
     out["amount"] = amount.fillna(est.astype(float))
@@ -252,27 +256,37 @@ def classify(frames: Frames, settings: Settings, asof: dt.date, lang: Lang) -> p
     if master is not None:
         master = master[master["customer_key"].notna()]
 
-    keys = pd.unique(orders["customer_key"].dropna().astype(str))
+    # One factorisation of the customer keys; every later grouping is on integer positions.
+    okeys = orders["customer_key"]
+    ok_mask = okeys.notna().to_numpy()
+    raw_codes, uniques = pd.factorize(okeys[ok_mask].astype(str))
+    keys = np.asarray(uniques, dtype=object)
     if master is not None:
-        keys = np.union1d(keys, master["customer_key"].astype(str).unique())
-    index = pd.Index(np.sort(np.asarray(keys, dtype=object)), name="customer_key", dtype=object)
+        keys = np.union1d(keys, master["customer_key"].astype(str).unique().astype(object)).astype(object)
+    index = pd.Index(np.sort(keys), name="customer_key", dtype=object)
     n_all = len(index)
-    lines, has_profit = _prepare_lines(orders, asof, index)
+    all_codes = np.full(len(orders), -1, dtype=np.int64)
+    all_codes[ok_mask] = index.get_indexer(pd.Index(uniques, dtype=object))[raw_codes]
+    lines, has_profit = _prepare_lines(orders, asof, all_codes)
     ck = lines["ck"].to_numpy()
     # Work on positions 0..n-1; the customer_key index is put on at the end.
     c = pd.DataFrame(index=pd.RangeIndex(n_all))
 
     # Identity: master first, else the most recent order line (lines after as-of only as a last resort).
     mcodes = _codes(master["customer_key"], index) if master is not None else None
-    all_codes = _codes(orders["customer_key"].where(orders["customer_key"].notna(), ""), index)
-    all_dates = _day_index(_col(orders, "order_date"))
+    line_rows = lines["row"].to_numpy()
+    line_order = line_rows[_line_order(ck, lines["date"])]
+    line_codes = all_codes[line_order]
+    all_order = _line_order(all_codes, _day_index(_col(orders, "order_date")))
+    all_codes_sorted = all_codes[all_order]
     for out_col, src in (("customer_id", "customer_id"), ("customer", "customer_name"), ("rep", "rep"),
                          ("region", "region")):
         val = (_first(mcodes, master[src], n_all) if master is not None and src in master
                else pd.Series(np.nan, index=c.index, dtype=object))
         if src in orders:
-            val = val.fillna(_latest(ck, lines["date"], orders.loc[lines.index, src], n_all))
-            val = val.fillna(_latest(all_codes, all_dates, orders[src], n_all))
+            val = val.fillna(_latest(line_order, line_codes, orders[src], n_all))
+            if val.isna().any():
+                val = val.fillna(_latest(all_order, all_codes_sorted, orders[src], n_all))
         c[out_col] = val.astype(object).where(val.notna(), None)
     c["customer_id"] = [str(v) if v is not None else k for v, k in zip(c["customer_id"], index)]
     c["customer"] = c["customer"].where(c["customer"].notna(), c["customer_id"])

@@ -94,6 +94,10 @@ def _num(x: float) -> str:
     return f"{x:.0f}" if float(x) == int(x) else f"{x:.1f}"
 
 
+def _tpl(lang: Lang, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
 def lifecycle_table(stats: pd.DataFrame, asof: dt.date, settings: Settings, lang: Lang) -> pd.DataFrame:
     """Columns lifecycle (code) and lifecycle_why for each row of ``stats``.
 
@@ -108,56 +112,55 @@ def lifecycle_table(stats: pd.DataFrame, asof: dt.date, settings: Settings, lang
     limit = np.fmax(float(settings.lost_min_days), float(settings.lost_gap_multiple) * gap)
     qa = stats["quarters_active"].fillna(0).to_numpy(dtype=np.int64)
     o12 = stats["orders_12m"].fillna(0).to_numpy(dtype=np.int64)
-    status = stats["status"].tolist() if "status" in stats else [None] * n
+    raw_status = stats["status"].tolist() if "status" in stats else [None] * n
+    st = [status_code(x) for x in raw_status]
     q, need = int(settings.loyal_quarters), int(settings.loyal_min_orders)
     mult, min_days = float(settings.lost_gap_multiple), int(settings.lost_min_days)
     asof_s = _day(asof_ts)
-    codes: list[str] = []
-    whys: list[str] = []
-    for i in range(n):
-        st = status_code(status[i])
-        if orders[i] == 0:
-            code = st if st in ("Non-customer", "Target", "Lost", "Prospect") else "Prospect"
-            if st is None:
-                why = i18n.t(lang, "No order up to {d}; in the customer master without a status, so a prospect.",
-                             "截至{d}无订单；客户档案未注明状态，按潜在客户计。", d=asof_s)
-            else:
-                why = i18n.t(lang, 'No order up to {d}; the customer master says "{s}".',
-                             "截至{d}无订单；客户档案状态为“{s}”。", d=asof_s, s=str(status[i]).strip())
-        elif since[i] > limit[i]:
-            code = "Non-customer" if st == "Non-customer" else "Lost"
-            if np.isnan(gap[i]):
-                rule = i18n.t(lang, "more than {m} days (no gap between orders to go by)",
-                              "超过{m}天（无订单间隔可参考）", m=min_days)
-            else:
-                rule = i18n.t(lang, "more than max({m}, {k} x median gap {g} days) = {lim} days",
-                              "超过 max({m}, {k}×订单间隔中位数{g}天) = {lim}天",
-                              m=min_days, k=_num(mult), g=_num(gap[i]), lim=_num(limit[i]))
-            why = i18n.t(lang, "Last order {d}, {n} days before {a}: {rule}.",
-                         "最近下单{d}，距{a}已{n}天：{rule}。", d=_day(last.iloc[i]), n=int(since[i]),
-                         a=asof_s, rule=rule)
-            if code == "Non-customer":
-                why += i18n.t(lang, " The customer master marks them a non-customer.", "客户档案标为非客户。")
-        elif orders[i] == 1:
-            code = "New"
-            why = i18n.t(lang, "One order so far ({d}, {n} days ago).", "仅下单一次（{d}，{n}天前）。",
-                         d=_day(last.iloc[i]), n=int(since[i]))
-        elif qa[i] >= q and o12[i] >= need:
-            code = "Loyal"
-            why = i18n.t(lang, "{o} orders in all; ordered in each of the last {q} quarters and {o12} times "
-                               "in 12 months (at least {need}).",
-                         "累计{o}单；最近{q}个季度每季都有订单，近12个月{o12}单（至少{need}单）。",
-                         o=int(orders[i]), q=q, o12=int(o12[i]), need=need)
-        else:
-            code = "Repeat"
-            why = i18n.t(lang, "{o} orders, last {n} days ago; not loyal yet: ordered in {qa} of the last {q} "
-                               "quarters and {o12} times in 12 months (loyal needs all {q} and {need}).",
-                         "共{o}单，最近一单在{n}天前；尚非忠诚：最近{q}个季度中{qa}个季度有订单，近12个月{o12}单"
-                         "（忠诚需每季有单且至少{need}单）。",
-                         o=int(orders[i]), n=int(since[i]), qa=int(qa[i]), q=q, o12=int(o12[i]), need=need)
-        codes.append(code)
-        whys.append(why)
-    return pd.DataFrame({"lifecycle": codes, "lifecycle_why": whys}, index=stats.index)
+    last_s = last.dt.strftime("%Y-%m-%d").fillna("").tolist()
+
+    none_ = orders == 0
+    lost = ~none_ & (since > limit)
+    new = ~none_ & ~lost & (orders == 1)
+    loyal = ~none_ & ~lost & ~new & (qa >= q) & (o12 >= need)
+    nc = np.array([x == "Non-customer" for x in st], dtype=bool)
+    code = np.select([none_, lost & nc, lost, new, loyal], ["", "Non-customer", "Lost", "New", "Loyal"], "Repeat")
+    codes = code.astype(object)
+    for i in np.flatnonzero(none_):
+        codes[i] = st[i] if st[i] in ("Non-customer", "Target", "Lost", "Prospect") else "Prospect"
+
+    whys = np.empty(n, dtype=object)
+    t_none = _tpl(lang, "No order up to {d}; in the customer master without a status, so a prospect.",
+                  "截至{d}无订单；客户档案未注明状态，按潜在客户计。")
+    t_status = _tpl(lang, 'No order up to {d}; the customer master says "{s}".', "截至{d}无订单；客户档案状态为“{s}”。")
+    for i in np.flatnonzero(none_):
+        whys[i] = (t_none.format(d=asof_s) if st[i] is None
+                   else t_status.format(d=asof_s, s=str(raw_status[i]).strip()))
+    t_rule0 = _tpl(lang, "more than {m} days (no gap between orders to go by)", "超过{m}天（无订单间隔可参考）")
+    t_rule = _tpl(lang, "more than max({m}, {k} x median gap {g} days) = {lim} days",
+                  "超过 max({m}, {k}×订单间隔中位数{g}天) = {lim}天")
+    t_lost = _tpl(lang, "Last order {d}, {n} days before {a}: {rule}.", "最近下单{d}，距{a}已{n}天：{rule}。")
+    t_nc = _tpl(lang, " The customer master marks them a non-customer.", "客户档案标为非客户。")
+    for i in np.flatnonzero(lost):
+        rule = (t_rule0.format(m=min_days) if np.isnan(gap[i])
+                else t_rule.format(m=min_days, k=_num(mult), g=_num(gap[i]), lim=_num(limit[i])))
+        whys[i] = t_lost.format(d=last_s[i], n=int(since[i]), a=asof_s, rule=rule) + (t_nc if nc[i] else "")
+    t_new = _tpl(lang, "One order so far ({d}, {n} days ago).", "仅下单一次（{d}，{n}天前）。")
+    for i in np.flatnonzero(new):
+        whys[i] = t_new.format(d=last_s[i], n=int(since[i]))
+    t_loyal = _tpl(lang, "{o} orders in all; ordered in each of the last {q} quarters and {o12} times "
+                         "in 12 months (at least {need}).",
+                   "累计{o}单；最近{q}个季度每季都有订单，近12个月{o12}单（至少{need}单）。")
+    for i in np.flatnonzero(loyal):
+        whys[i] = t_loyal.format(o=orders[i], q=q, o12=o12[i], need=need)
+    t_rep = _tpl(lang, "{o} orders, last {n} days ago; not loyal yet: ordered in {qa} of the last {q} "
+                       "quarters and {o12} times in 12 months (loyal needs all {q} and {need}).",
+                 "共{o}单，最近一单在{n}天前；尚非忠诚：最近{q}个季度中{qa}个季度有订单，近12个月{o12}单"
+                 "（忠诚需每季有单且至少{need}单）。")
+    for i in np.flatnonzero(code == "Repeat"):
+        whys[i] = t_rep.format(o=orders[i], n=int(since[i]), qa=qa[i], q=q, o12=o12[i], need=need)
+    return pd.DataFrame({"lifecycle": pd.Series(codes, index=stats.index, dtype=object),
+                         "lifecycle_why": pd.Series(whys, index=stats.index, dtype=object)})
 
 
 def lifecycle_of(order_dates: Iterable[Any], asof: dt.date, *, settings: Settings | None = None,
