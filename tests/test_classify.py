@@ -22,8 +22,16 @@ import pandas as pd
 import pytest
 
 from xlcrm import classify as classify_module
-from xlcrm.classify import (CUSTOMER_COLUMNS, HISTORY_COLUMNS, KEY_ACCOUNT_COLUMNS, MIGRATION_COLUMNS, classify,
-                            key_accounts, migration, update_history)
+from xlcrm.classify import (
+    CUSTOMER_COLUMNS,
+    HISTORY_COLUMNS,
+    KEY_ACCOUNT_COLUMNS,
+    MIGRATION_COLUMNS,
+    classify,
+    key_accounts,
+    migration,
+    update_history,
+)
 from xlcrm.model import Frames
 from xlcrm.schema import HISTORY_FIELDS
 from xlcrm.settings import Settings
@@ -305,3 +313,13 @@ def test_key_accounts_meet_written_criteria_and_are_capped():
     ka_all = key_accounts(c, Settings(), "zh")
     assert ka_all.index.tolist() == ["K00", "K02", "K03", "K04", "K05"]  # K06.. are Regular
     assert "至少4单" in ka_all.iloc[0]["why"]
+
+
+def test_customer_with_only_later_orders_is_listed_without_orders():
+    o = orders([{"customer_key": "Z", "customer_name": "Zed", "order_date": day(-3), "amount": 5},
+                {"customer_key": "A", "customer_name": "Ay", "order_date": day(3), "amount": 5}])
+    o.index = [7, 7]  # a non-unique index must not matter
+    c = classify(Frames(orders=o), Settings(), ASOF, "zh")
+    assert c.loc["Z", "customer"] == "Zed" and c.loc["Z", "orders"] == 0 and c.loc["Z", "revenue"] == 0
+    assert c.loc["Z", "lifecycle"] == "Prospect" and "截至2025-06-30无订单" in c.loc["Z", "lifecycle_why"]
+    assert c.loc["A", "customer"] == "Ay" and c.loc["A", "lifecycle"] == "New"

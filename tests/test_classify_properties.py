@@ -12,7 +12,9 @@ import datetime as dt
 import math
 
 import pandas as pd
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from xlcrm.classify import classify
 from xlcrm.model import Frames

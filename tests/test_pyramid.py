@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from xlcrm.pyramid import abc_classes, assign_tiers, tier_counts
 from xlcrm.settings import Settings

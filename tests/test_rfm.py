@@ -9,7 +9,9 @@ score = floor(5 x (rank - 1) / n) + 1 with tied values taking the lowest rank.
 from __future__ import annotations
 
 import pandas as pd
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from xlcrm import i18n
 from xlcrm.rfm import SEGMENTS, quintile_scores, rfm_scores

@@ -30,18 +30,42 @@ import pandas as pd
 from xlcrm import i18n
 from xlcrm.lifecycle import YEAR_DAYS, lifecycle_of, lifecycle_table, purchase_stats, status_code
 from xlcrm.model import Column, Frames, Lang
-from xlcrm.movement import (HISTORY_COLUMNS, MIGRATION_COLUMNS, migration, previous_snapshot,
-                            tier_change, update_history)
-from xlcrm.pyramid import (TIER_RANK, abc_classes, abc_in_order, assign_tiers, id_order, rank_order,
-                           tier_counts, tiers_in_order)
+from xlcrm.movement import (
+    HISTORY_COLUMNS,
+    MIGRATION_COLUMNS,
+    migration,
+    previous_snapshot,
+    tier_change,
+    update_history,
+)
+from xlcrm.pyramid import (
+    abc_classes,
+    abc_in_order,
+    assign_tiers,
+    id_order,
+    rank_order,
+    tier_counts,
+    tiers_in_order,
+)
 from xlcrm.rfm import rfm_scores
 from xlcrm.settings import Settings
 from xlcrm.signals import customer_signals
 
 __all__ = [
-    "CUSTOMER_COLUMNS", "KEY_ACCOUNT_COLUMNS", "MIGRATION_COLUMNS", "HISTORY_COLUMNS",
-    "classify", "assign_tiers", "abc_classes", "rfm_scores", "lifecycle_of", "key_accounts",
-    "migration", "update_history", "tier_counts", "status_code",
+    "CUSTOMER_COLUMNS",
+    "HISTORY_COLUMNS",
+    "KEY_ACCOUNT_COLUMNS",
+    "MIGRATION_COLUMNS",
+    "abc_classes",
+    "assign_tiers",
+    "classify",
+    "key_accounts",
+    "lifecycle_of",
+    "migration",
+    "rfm_scores",
+    "status_code",
+    "tier_counts",
+    "update_history",
 ]
 
 CUSTOMER_COLUMNS: list[Column] = [
@@ -132,8 +156,13 @@ def _latest(order: np.ndarray, codes_sorted: np.ndarray, values: pd.Series, n: i
 
 
 def _line_order(codes: np.ndarray, dates: pd.Series) -> np.ndarray:
-    d = pd.to_datetime(dates, errors="coerce").to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    return np.lexsort((np.arange(len(codes)), d, codes))
+    """Row positions sorted by (customer code, date, row); one stable sort of one int64 key."""
+    d = pd.to_datetime(dates, errors="coerce").to_numpy(dtype="datetime64[D]").astype(np.int64)
+    valid = d != np.iinfo(np.int64).min  # NaT
+    lo = d[valid].min() if valid.any() else 0
+    day = np.where(valid, d - lo + 1, 0)  # NaT first
+    key = codes.astype(np.int64) * (int(day.max()) + 1 if len(day) else 1) + day
+    return np.argsort(key, kind="stable")
 
 
 def _first(codes: np.ndarray, values: pd.Series, n: int) -> pd.Series:
@@ -277,15 +306,20 @@ def classify(frames: Frames, settings: Settings, asof: dt.date, lang: Lang) -> p
     line_rows = lines["row"].to_numpy()
     line_order = line_rows[_line_order(ck, lines["date"])]
     line_codes = all_codes[line_order]
-    all_order = _line_order(all_codes, _day_index(_col(orders, "order_date")))
-    all_codes_sorted = all_codes[all_order]
+    # Customers whose only lines are after as-of (or undated) take their identity from those.
+    late_only = np.zeros(n_all, dtype=bool)
+    late_only[all_codes[all_codes >= 0]] = True
+    late_only[ck] = False
+    if late_only.any():
+        all_order = _line_order(all_codes, _day_index(_col(orders, "order_date")))
+        all_codes_sorted = all_codes[all_order]
     for out_col, src in (("customer_id", "customer_id"), ("customer", "customer_name"), ("rep", "rep"),
                          ("region", "region")):
         val = (_first(mcodes, master[src], n_all) if master is not None and src in master
                else pd.Series(np.nan, index=c.index, dtype=object))
         if src in orders:
             val = val.fillna(_latest(line_order, line_codes, orders[src], n_all))
-            if val.isna().any():
+            if late_only.any():
                 val = val.fillna(_latest(all_order, all_codes_sorted, orders[src], n_all))
         c[out_col] = val.astype(object).where(val.notna(), None)
     c["customer_id"] = [str(v) if v is not None else k for v, k in zip(c["customer_id"], index)]
@@ -355,12 +389,12 @@ def classify(frames: Frames, settings: Settings, asof: dt.date, lang: Lang) -> p
     # Signals: service cost, payment behaviour, margin, concentration.
     service, has_c, has_d = _service(frames, asof, start, index)
     for k in ("complaints", "deliveries", "shipped_qty", "returned_qty"):
-        c[k] = service[k] if k in service else np.nan
+        c[k] = service.get(k, np.nan)
     has_r = bool(p["due_date"].notna().any())
     recv = _receivables(p, asof, start, s, n_all) if has_r else pd.DataFrame(index=c.index)
     for k in ("overdue_receivables", "overdue_amount", "overdue_days", "paid_window", "late_window",
               "late_days_mean"):
-        c[k] = recv[k] if k in recv else np.nan
+        c[k] = recv.get(k, np.nan)
     if has_r:
         c["overdue_receivables"] = c["overdue_receivables"].fillna(0)
         c["overdue_amount"] = c["overdue_amount"].fillna(0.0)

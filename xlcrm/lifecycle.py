@@ -22,12 +22,12 @@ Rules, checked in this order:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from xlcrm import i18n
 from xlcrm.model import Lang
 from xlcrm.settings import Settings
 

@@ -25,7 +25,8 @@ customers scored, else Low (a score equal to the mean is Low):
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,7 +88,8 @@ def rfm_scores(recency_days: Iterable[Any], frequency: Iterable[Any], monetary: 
         rh = (r.astype(float) > r.astype(float).mean()).to_numpy()
         fh = (f.astype(float) > f.astype(float).mean()).to_numpy()
         mh = (m.astype(float) > m.astype(float).mean()).to_numpy()
-        out.loc[complete, "segment"] = [SEGMENTS[(a, b, c)] for a, b, c in zip(rh, fh, mh)]
+        names = np.array([SEGMENTS[(bool(i & 4), bool(i & 2), bool(i & 1))] for i in range(8)], dtype=object)
+        out.loc[complete, "segment"] = names[rh * 4 + fh * 2 + mh * 1]
     if index is not None:
         out.index = index
     return out
