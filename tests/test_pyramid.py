@@ -109,3 +109,9 @@ def test_abc_is_monotone_in_value_and_top_is_a(values):
                 assert ca <= cb
             if a == b:
                 assert ca == cb
+
+
+def test_excel_ranges_as_xlwings_passes_them_are_accepted():
+    # A column range arrives as [[v], [v], ...] with None for empty cells.
+    assert assign_tiers([[5.0], [500.0], [None], [50.0]]) == ["Small", "Key", None, "Regular"]
+    assert abc_classes([[50.0, 30.0], [15.0, 5.0]]) == ["A", "A", "B", "C"]
