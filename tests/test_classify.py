@@ -323,3 +323,14 @@ def test_customer_with_only_later_orders_is_listed_without_orders():
     assert c.loc["Z", "customer"] == "Zed" and c.loc["Z", "orders"] == 0 and c.loc["Z", "revenue"] == 0
     assert c.loc["Z", "lifecycle"] == "Prospect" and "截至2025-06-30无订单" in c.loc["Z", "lifecycle_why"]
     assert c.loc["A", "customer"] == "Ay" and c.loc["A", "lifecycle"] == "New"
+
+
+def test_lifecycle_why_says_when_the_class_moved():
+    o = orders([{"customer_key": "A", "order_date": day(5), "amount": 1, "order_id": "1"},
+                {"customer_key": "A", "order_date": day(50), "amount": 1, "order_id": "2"}])
+    history = pd.DataFrame({"asof": ["2025-03-31"], "customer_key": ["A"], "customer_id": ["A"],
+                            "lifecycle": ["初次购买客户"], "tier": ["重要客户"], "abc": ["A"]})
+    c = classify(Frames(orders=o, history=history), Settings(), ASOF, "zh")
+    assert c.loc["A", "lifecycle"] == "Repeat" and c.loc["A", "lifecycle_prev"] == "New"
+    assert c.loc["A", "lifecycle_why"].endswith("2025-03-31时为初次购买客户。")
+    assert c.loc["A", "tier_change"] == "Same"

@@ -119,6 +119,7 @@ KEY_ACCOUNT_COLUMNS: list[Column] = [
     Column("revenue_window", "Revenue in Window", "期内销售额", "money"),
     Column("orders_window", "Orders in Window", "期内订单数", "int"),
     Column("margin", "Margin", "毛利率", "pct"),
+    Column("tier_change", "Tier Change", "等级变化", coded=True),
     Column("signals", "Signals", "优劣信号", width=48),
     Column("why", "Why", "入选理由", width=60),
 ]
@@ -411,6 +412,12 @@ def classify(frames: Frames, settings: Settings, asof: dt.date, lang: Lang) -> p
     c["tier_prev"] = prev["tier"]
     c["lifecycle_prev"] = prev["lifecycle"]
     c["tier_change"] = tier_change(c["tier_prev"], c["tier"]) if prev_date is not None else ""
+    if prev_date is not None:
+        # Classes are fluid (003): say when the lifecycle class moved since the last snapshot.
+        moved = c["lifecycle_prev"].notna() & (c["lifecycle_prev"] != c["lifecycle"])
+        tpl = i18n.t(lang, " On {p} it was {x}.", "{p}时为{x}。", p=prev_date.strftime("%Y-%m-%d"), x="{x}")
+        c.loc[moved, "lifecycle_why"] = [why + tpl.format(x=i18n.value(x, lang)) for why, x in
+                                         zip(c.loc[moved, "lifecycle_why"], c.loc[moved, "lifecycle_prev"])]
     c["tier_why"] = _tier_why(c, n, has_profit, prev_date, s, lang)
     c.attrs["value_basis"] = "profit" if has_profit else "revenue"
     c.attrs["ranked"] = n
@@ -482,6 +489,7 @@ def key_accounts(customers: pd.DataFrame, settings: Settings, lang: Lang) -> pd.
         "revenue_window": picked["revenue_window"].to_numpy(float),
         "orders_window": picked["orders_window"].to_numpy(),
         "margin": picked["margin"].to_numpy(float),
+        "tier_change": picked["tier_change"].to_numpy(),
         "signals": picked["signals"].to_numpy(),
         "why": whys,
     }, index=picked.index)
