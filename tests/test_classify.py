@@ -334,3 +334,14 @@ def test_lifecycle_why_says_when_the_class_moved():
     assert c.loc["A", "lifecycle"] == "Repeat" and c.loc["A", "lifecycle_prev"] == "New"
     assert c.loc["A", "lifecycle_why"].endswith("2025-03-31时为初次购买客户。")
     assert c.loc["A", "tier_change"] == "Same"
+
+
+def test_history_drops_oldest_snapshots_before_passing_the_excel_row_limit(monkeypatch):
+    from xlcrm import movement
+
+    monkeypatch.setattr(movement, "EXCEL_MAX_ROWS", 5)  # stands in for 1,048,575 data rows
+    c = classify(Frames(orders=one_order_each({"A": 1, "B": 2})), Settings(), ASOF, "en")
+    h = None
+    for month in (1, 2, 3):
+        h = update_history(h, c, dt.date(2025, month, 28), Settings())
+    assert sorted(h["asof"].dt.month.unique()) == [2, 3]  # 3 snapshots x 2 rows = 6 > 5
