@@ -184,15 +184,18 @@ def _prepare_lines(orders: pd.DataFrame, asof: dt.date, codes: np.ndarray) -> tu
     o = orders.loc[keep]
     out = pd.DataFrame({"ck": codes[keep], "date": date[keep].to_numpy(), "row": np.flatnonzero(keep)},
                        index=o.index)
-    amount = pd.to_numeric(_col(o, "amount"), errors="coerce").astype(float)
-    est = pd.to_numeric(_col(o, "unit_price"), errors="coerce") * pd.to_numeric(_col(o, "quantity"), errors="coerce")
-    out["amount"] = amount.fillna(est.astype(float))
-    profit = pd.to_numeric(_col(o, "profit"), errors="coerce").astype(float)
-    cost = pd.to_numeric(_col(o, "cost"), errors="coerce").astype(float)
-    out["line_profit"] = profit.fillna(out["amount"] - cost)
-    out["order_id"] = _col(o, "order_id")
-    out["due_date"] = _day_index(_col(o, "due_date"))
-    out["paid_date"] = _day_index(_col(o, "paid_date"))
+    # Positional (.to_numpy) throughout: the user's frame index need not be unique.
+    amount = pd.to_numeric(_col(o, "amount"), errors="coerce").to_numpy(float)
+    est = (pd.to_numeric(_col(o, "unit_price"), errors="coerce").to_numpy(float)
+           * pd.to_numeric(_col(o, "quantity"), errors="coerce").to_numpy(float))
+    amount = np.where(np.isnan(amount), est, amount)
+    out["amount"] = amount
+    profit = pd.to_numeric(_col(o, "profit"), errors="coerce").to_numpy(float)
+    cost = pd.to_numeric(_col(o, "cost"), errors="coerce").to_numpy(float)
+    out["line_profit"] = np.where(np.isnan(profit), amount - cost, profit)
+    out["order_id"] = _col(o, "order_id").to_numpy(dtype=object)
+    out["due_date"] = _day_index(_col(o, "due_date")).to_numpy()
+    out["paid_date"] = _day_index(_col(o, "paid_date")).to_numpy()
     return out, bool(out["line_profit"].notna().any())
 
 
@@ -249,6 +252,7 @@ def _service(frames: Frames, asof: dt.date, start: pd.Timestamp, index: pd.Index
         c = c[c["customer_key"].notna()]
         if "received" in c:
             when = _day_index(c["received"])
+            # An undated complaint cannot be placed in time; it counts as recent rather than vanish.
             c = c[(when.isna() | ((when > start) & (when <= asof_ts))).to_numpy()]
         codes = _codes(c["customer_key"], index)
         out["complaints"] = np.bincount(codes[codes >= 0], minlength=n)
