@@ -154,7 +154,7 @@ def lifecycle_table(stats: pd.DataFrame, asof: dt.date, settings: Settings, lang
     for i in np.flatnonzero(loyal):
         whys[i] = t_loyal.format(o=orders[i], q=q, o12=o12[i], need=need)
     t_rep = _tpl(lang, "{o} orders, last {n} days ago; not loyal yet: ordered in {qa} of the last {q} "
-                       "quarters and {o12} times in 12 months (loyal needs all {q} and {need}).",
+                       "quarters and {o12} times in 12 months (loyal needs all {q} quarters and {need} orders).",
                  "共{o}单，最近一单在{n}天前；尚非忠诚：最近{q}个季度中{qa}个季度有订单，近12个月{o12}单"
                  "（忠诚需每季有单且至少{need}单）。")
     for i in np.flatnonzero(code == "Repeat"):
