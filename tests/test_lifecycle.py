@@ -15,6 +15,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from xlcrm.lifecycle import lifecycle_of
 from xlcrm.settings import Settings
@@ -102,3 +105,29 @@ def test_settings_change_the_thresholds():
     assert lifecycle_of(ago(31), ASOF, settings=s)[0] == "Lost"
     s = Settings(loyal_quarters=1, loyal_min_orders=2)
     assert lifecycle_of(ago(1, 2), ASOF, settings=s)[0] == "Loyal"
+
+
+def _reference(days_ago: list[int]) -> str:
+    """The documented rules written the plain way (loops, statistics.median) as an oracle."""
+    import itertools
+    import statistics
+
+    days_ago = [d for d in days_ago if d >= 0]
+    if not days_ago:
+        return "Prospect"
+    distinct = sorted(set(days_ago), reverse=True)  # oldest first
+    gaps = [a - b for a, b in itertools.pairwise(distinct)]
+    limit = max(180, 3 * statistics.median(gaps)) if gaps else 180
+    if min(days_ago) > limit:
+        return "Lost"
+    if len(days_ago) == 1:
+        return "New"
+    quarters = {d // 91 for d in days_ago if d < 4 * 91}
+    in_year = sum(1 for d in days_ago if d < 365)
+    return "Loyal" if len(quarters) == 4 and in_year >= 6 else "Repeat"
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-20, 900), max_size=25))
+def test_lifecycle_matches_a_plain_reading_of_the_rules(days_ago):
+    assert lifecycle_of(ago(*days_ago), ASOF)[0] == _reference(days_ago)
