@@ -42,7 +42,7 @@ def book(lines: list[tuple[int, int, float, int | None]]) -> pd.DataFrame:
     })
 
 
-@hsettings(max_examples=40, deadline=None)
+@hsettings(max_examples=30, deadline=None)
 @given(lines=st.lists(line, min_size=1, max_size=150), master=st.lists(st.integers(30, 50), max_size=5),
        use_master=st.booleans())
 def test_classify_invariants(lines, master, use_master):
@@ -87,7 +87,7 @@ def test_classify_invariants(lines, master, use_master):
     assert (c["lifecycle_why"].str.len() > 0).all() and (c["tier_why"].str.len() > 0).all()
 
 
-@hsettings(max_examples=15, deadline=None)
+@hsettings(max_examples=10, deadline=None)
 @given(lines=st.lists(line, min_size=1, max_size=80))
 def test_classify_is_deterministic_and_row_order_free(lines):
     o = book(lines)

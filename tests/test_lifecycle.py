@@ -127,7 +127,7 @@ def _reference(days_ago: list[int]) -> str:
     return "Loyal" if len(quarters) == 4 and in_year >= 6 else "Repeat"
 
 
-@hsettings(max_examples=200, deadline=None)
+@hsettings(max_examples=100, deadline=None)
 @given(st.lists(st.integers(-20, 900), max_size=25))
 def test_lifecycle_matches_a_plain_reading_of_the_rules(days_ago):
     assert lifecycle_of(ago(*days_ago), ASOF)[0] == _reference(days_ago)

@@ -78,7 +78,7 @@ def test_abc_equal_values_share_one_class():
     assert abc_classes([None, 5]) == ["", "A"]
 
 
-@hsettings(max_examples=150, deadline=None)
+@hsettings(max_examples=100, deadline=None)
 @given(values=st.lists(st.one_of(st.integers(-50, 1000), st.sampled_from([0, 10, 10, 100])), min_size=0,
                        max_size=300),
        key=st.floats(0.0, 0.1), major=st.floats(0.0, 0.5), regular=st.floats(0.0, 1.0))
@@ -97,7 +97,7 @@ def test_tier_counts_are_ceil_shares_and_tiers_monotone_in_value(values, key, ma
                 assert order[ta] <= order[tb]  # no Small worth more than a Regular, etc.
 
 
-@hsettings(max_examples=150, deadline=None)
+@hsettings(max_examples=100, deadline=None)
 @given(values=st.lists(st.integers(-20, 500), min_size=1, max_size=200))
 def test_abc_is_monotone_in_value_and_top_is_a(values):
     classes = abc_classes(values)
