@@ -345,3 +345,15 @@ def test_history_drops_oldest_snapshots_before_passing_the_excel_row_limit(monke
     for month in (1, 2, 3):
         h = update_history(h, c, dt.date(2025, month, 28), Settings())
     assert sorted(h["asof"].dt.month.unique()) == [2, 3]  # 3 snapshots x 2 rows = 6 > 5
+
+
+def test_growing_customer_is_a_good_signal_with_both_figures():
+    # 003: "对小客户的评判 ... 要用动态的眼光,要看趋势" (judge small customers by their trend).
+    o = orders([{"customer_key": "G", "order_date": day(400), "amount": 100, "order_id": "1"},
+                {"customer_key": "G", "order_date": day(10), "amount": 300, "order_id": "2"},
+                {"customer_key": "F", "order_date": day(400), "amount": 100, "order_id": "3"},
+                {"customer_key": "F", "order_date": day(10), "amount": 120, "order_id": "4"}])
+    c = classify(Frames(orders=o), Settings(), ASOF, "en")
+    assert c.loc["G", "growth"] == 2.0
+    assert "growing: revenue ¥300 in the last 365 days against ¥100 in the 365 before (+200.0%)" in c.loc["G", "signals"]
+    assert "growing" not in c.loc["F", "signals"]  # +20% is under the 50% default

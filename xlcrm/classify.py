@@ -96,6 +96,7 @@ CUSTOMER_COLUMNS: list[Column] = [
     Column("lifecycle_why", "Lifecycle Why", "生命周期说明", width=48),
     Column("tier_why", "Tier Why", "等级说明", width=48),
     Column("margin", "Margin", "毛利率", "pct"),
+    Column("growth", "Growth", "增长率", "pct"),
     Column("deliveries", "Deliveries", "发货次数", "int"),
     Column("returned_qty", "Returned Qty", "退货数量", "number"),
     Column("return_rate", "Return Rate", "退货率", "pct"),
@@ -346,6 +347,12 @@ def classify(frames: Frames, settings: Settings, asof: dt.date, lang: Lang) -> p
         c["profit"] = np.nan
         c["profit_window"] = np.nan
         c["value"] = c["revenue_window"]
+    before = ((lines["date"] > start - pd.Timedelta(days=int(s.value_window_days)))
+              & (lines["date"] <= start)).to_numpy()
+    c["revenue_prev_window"] = _sum_by(ck[before], lines["amount"][before], n_all)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c["growth"] = np.where(c["revenue_prev_window"] > 0,
+                               c["revenue_window"] / c["revenue_prev_window"] - 1, np.nan)
     y = (lines["date"] > year_start).to_numpy()
     c["revenue_12m"] = _sum_by(ck[y], lines["amount"][y], n_all)
 

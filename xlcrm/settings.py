@@ -70,6 +70,8 @@ CLASSIFY = [
             "good signal: margin above this multiple of the margin of all customers", "float"),
     Setting("service_cost_multiple", "服务成本倍数", "Service cost multiple", 2.0,
             "bad signal: complaints per order or return rate above this multiple of all customers'", "float"),
+    Setting("growth_signal", "增长信号比例", "Growth signal", 0.5,
+            "good signal: revenue in the value window up by more than this on the window before", "pct"),
 ]
 
 CHURN = [

@@ -18,6 +18,8 @@ Signals (all over the value window unless said otherwise):
   receivable_grace_days has passed by as-of (all history).
 - Late payer (bad): at least two receivables due in the window paid late, and more than
   half of those paid. On-time payer (good): at least three paid, none late, none overdue.
+- Growing (good): revenue in the window up by more than growth_signal on the window
+  before (003: judge small customers by their trend).
 - Concentration risk (bad, not serious): more than concentration_share of all value.
 """
 
@@ -48,7 +50,7 @@ def customer_signals(c: pd.DataFrame, settings: Settings, lang: Lang, *, has_pro
     """Columns signals (text), signal_good, signal_bad (counts), serious (bool), margin,
     complaint_rate, return_rate, value_share for each row of ``c``.
 
-    ``c`` columns: ranked (bool: an order in the window), value, revenue_window,
+    ``c`` columns: ranked (bool: an order in the window), value, revenue_window, revenue_prev_window,
     profit_window, orders_window, complaints, shipped_qty, returned_qty, overdue_receivables,
     overdue_amount, overdue_days, paid_window, late_window, late_days_mean.
     """
@@ -128,6 +130,15 @@ def customer_signals(c: pd.DataFrame, settings: Settings, lang: Lang, *, has_pro
         add((paid >= 3) & (late == 0) & (od == 0), good, lambda i: i18n.t(
             lang, "pays on time: all {p:.0f} receivables paid by the due date",
             "回款及时：{p:.0f}笔应收均按期回款", p=paid[i]))
+    # 003: judge small customers by their trend, not one point in time ("要用动态的眼光,要看趋势").
+    prev = c["revenue_prev_window"].fillna(0).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        growth = np.where(prev > 0, rev / prev - 1, np.nan)
+    days = int(s.value_window_days)
+    add(ranked & (growth > float(s.growth_signal)), good, lambda i: i18n.t(
+        lang, "growing: revenue {r} in the last {d} days against {p} in the {d} before (+{g})",
+        "增长：近{d}天销售额{r}，前{d}天{p}（+{g}）", r=_money(rev[i], cur), p=_money(prev[i], cur), d=days,
+        g=_pct(growth[i])))
     conc = float(s.concentration_share)
     add(ranked & (share > conc), bad, lambda i: i18n.t(
         lang, "concentration risk: {s} of all value (above {c})", "集中度风险：占全部价值{s}（超过{c}）",
