@@ -131,3 +131,8 @@ def _reference(days_ago: list[int]) -> str:
 @given(st.lists(st.integers(-20, 900), max_size=25))
 def test_lifecycle_matches_a_plain_reading_of_the_rules(days_ago):
     assert lifecycle_of(ago(*days_ago), ASOF)[0] == _reference(days_ago)
+
+
+def test_excel_range_of_dates_is_accepted():
+    rng = [[dt.datetime(2025, 6, 20)], [dt.datetime(2025, 5, 1)], [None]]
+    assert lifecycle_of(rng, ASOF)[0] == "Repeat"

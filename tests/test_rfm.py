@@ -75,3 +75,8 @@ def test_scores_are_in_one_to_five_and_code_matches(rows):
         for b, rb in zip(rec, out["r"]):
             if a < b:
                 assert ra >= rb
+
+
+def test_excel_ranges_as_xlwings_passes_them_are_accepted():
+    out = rfm_scores([[5], [200]], [[1], [9]], [[9000.0], [100.0]])
+    assert out["rfm"].tolist() == ["313", "131"]

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from xlcrm.model import Lang
+from xlcrm.pyramid import flatten  # an Excel range arrives 2-D
 from xlcrm.settings import Settings
 
 QUARTER_DAYS = 91
@@ -165,9 +166,11 @@ def lifecycle_table(stats: pd.DataFrame, asof: dt.date, settings: Settings, lang
 
 def lifecycle_of(order_dates: Iterable[Any], asof: dt.date, *, settings: Settings | None = None,
                  status: Any = None, lang: Lang = "en") -> tuple[str, str]:
-    """(code, why) for one customer from its purchase dates (dates after as-of are ignored)."""
+    """(code, why) for one customer from its purchase dates (dates after as-of are ignored).
+
+    Each date is one purchase; ``order_dates`` may be flat or 2-D (an Excel range)."""
     s = settings or Settings()
-    dates = pd.to_datetime(pd.Series(list(order_dates), dtype=object), errors="coerce").dropna().dt.normalize()
+    dates = pd.to_datetime(pd.Series(flatten(order_dates), dtype=object), errors="coerce").dropna().dt.normalize()
     dates = dates[dates <= pd.Timestamp(asof)]
     purchases = pd.DataFrame({"customer_key": "c", "date": dates.astype("datetime64[ns]")})
     stats = purchase_stats(purchases, asof, s)

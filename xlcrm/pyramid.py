@@ -77,7 +77,7 @@ def tiers_in_order(n: int, settings: Settings | None = None) -> np.ndarray:
     return np.repeat(np.array(TIERS, dtype=object), [counts[t] for t in TIERS])
 
 
-def _flat(values: Iterable[Any]) -> list[Any]:
+def flatten(values: Iterable[Any]) -> list[Any]:
     """A flat list; a 2-D range as xlwings passes it ([[1], [2]] or [[1, 2]]) is flattened row by row."""
     out: list[Any] = []
     for v in values:
@@ -89,7 +89,7 @@ def _flat(values: Iterable[Any]) -> list[Any]:
 
 
 def _vector(values: Iterable[Any]) -> np.ndarray:
-    return pd.to_numeric(pd.Series(_flat(values), dtype=object), errors="coerce").to_numpy(dtype=float)
+    return pd.to_numeric(pd.Series(flatten(values), dtype=object), errors="coerce").to_numpy(dtype=float)
 
 
 def assign_tiers(values: Iterable[Any], revenue: Iterable[Any] | None = None,
@@ -107,7 +107,7 @@ def assign_tiers(values: Iterable[Any], revenue: Iterable[Any] | None = None,
     rev = _vector(revenue) if revenue is not None else np.zeros(n_all)
     if len(rev) != n_all:
         raise ValueError(f"revenue has {len(rev)} values but values has {n_all}: give one revenue per value")
-    id_list = _flat(ids) if ids is not None else list(range(n_all))
+    id_list = flatten(ids) if ids is not None else list(range(n_all))
     if len(id_list) != n_all:
         raise ValueError(f"ids has {len(id_list)} values but values has {n_all}: give one ID per value")
     present = np.flatnonzero(~np.isnan(v))

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlcrm.pyramid import flatten  # an Excel range arrives 2-D
+
 SEGMENTS: dict[tuple[bool, bool, bool], str] = {
     (True, True, True): "Important Value",
     (True, False, True): "Important Development",
@@ -64,9 +66,9 @@ def rfm_scores(recency_days: Iterable[Any], frequency: Iterable[Any], monetary: 
     input missing gets <NA> scores and empty code and segment (and is left out of the means).
     """
     index = recency_days.index if isinstance(recency_days, pd.Series) else None
-    rec = pd.Series(list(recency_days), dtype=object)
-    freq = pd.Series(list(frequency), dtype=object)
-    mon = pd.Series(list(monetary), dtype=object)
+    rec = pd.Series(flatten(recency_days), dtype=object)
+    freq = pd.Series(flatten(frequency), dtype=object)
+    mon = pd.Series(flatten(monetary), dtype=object)
     if not len(rec) == len(freq) == len(mon):
         raise ValueError(f"recency ({len(rec)}), frequency ({len(freq)}) and monetary ({len(mon)}) "
                          "must have one value per customer")
