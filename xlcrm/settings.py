@@ -64,6 +64,14 @@ CLASSIFY = [
             "a customer above this share of all value is a concentration risk", "pct"),
     Setting("history_keep", "保留历史次数", "History snapshots kept", 24,
             "how many earlier refreshes the history sheet keeps", "int"),
+    Setting("margin_low_ratio", "低毛利倍数", "Low margin ratio", 0.5,
+            "bad signal: margin below this multiple of the margin of all customers", "float"),
+    Setting("margin_high_ratio", "高毛利倍数", "High margin ratio", 1.5,
+            "good signal: margin above this multiple of the margin of all customers", "float"),
+    Setting("service_cost_multiple", "服务成本倍数", "Service cost multiple", 2.0,
+            "bad signal: complaints per order or return rate above this multiple of all customers'", "float"),
+    Setting("growth_signal", "增长信号比例", "Growth signal", 0.5,
+            "good signal: revenue in the value window up by more than this on the window before", "pct"),
 ]
 
 CHURN = [
