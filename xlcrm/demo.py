@@ -151,6 +151,17 @@ def _fmt_date_text(d: dt.date, k: int) -> str:
     return [f"{d.year}/{d.month}/{d.day}", f"{d.year}年{d.month}月{d.day}日", d.isoformat()][k % 3]
 
 
+def zh_truth(*, seed: int = SEED) -> list[dict]:
+    """The orders the zh demo workbook holds, as generated, each with ``readable``: False for
+    the few whose date or amount cell is deliberately unreadable. Tests compare xlcrm's
+    figures with this ground truth, which does not pass through xlcrm's reader."""
+    rng = np.random.default_rng(seed)
+    orders = _orders(rng, _customers(rng, 150, 12))
+    for k, o in enumerate(orders, start=1):  # k numbers the rows exactly as make_zh writes them
+        o["readable"] = k not in _BAD_DATES and k not in _BAD_AMOUNTS
+    return orders
+
+
 def make_zh(path: Path, *, seed: int = SEED) -> Path:
     rng = np.random.default_rng(seed)
     customers = _customers(rng, 150, 12)
