@@ -48,7 +48,7 @@ RED = DiffStyle(fill="FFC7CE", font_color="9C0006")
 AMBER = DiffStyle(fill="FFEB9C", font_color="9C5700")
 GREEN = DiffStyle(fill="C6EFCE", font_color="006100")
 BAR_COLOR = "FF638EC6"
-SCALE_COLORS = ("FFF8696B", "FFFFEB84", "FF63BE7B")  # red (min), yellow, green (max)
+SCALE_COLORS = ("FF63BE7B", "FFFFEB84", "FFF8696B")  # green (min), yellow, red (max): a heat map
 
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 MAX_WIDTH = 60.0
@@ -347,7 +347,10 @@ class _Block:
     header_row: int  # 1-based
     last_row: int  # last data row (>= header_row + 1: Excel needs one data row)
     labels: list[str]
-    rows: dict[int, str]  # row number -> that row's cells of this table, in column order
+    header: str  # the header row's cells
+    cols: list[list[str]]  # per column, one cell fragment per data row ("" when empty)
+    n: int  # data rows in the frame
+    nonneg: list[bool]  # per column: no negative number in it
     widths: list[float]
 
 
@@ -396,17 +399,15 @@ def _layout(spec: TableSpec, lang: Lang, rnd: _Renderer) -> _Block:
         cols.append(out.cells)
         header_w = display_width(label) + 3  # room for the filter button
         w = c.width if c.width is not None else min(MAX_WIDTH, max(MIN_WIDTH, header_w,
-                                                                   out.width + 2))
+                                                                   out.width + 3))
         widths.append(float(w))
     hdr = "".join(f'<c r="{col_letter(col0 + j)}{header_row}"'
                   + (f' s="{hxf}"' if hxf else "") + f' t="inlineStr">{_inline(label)}</c>'
                   for j, label in enumerate(labels))
-    rows = {header_row: hdr}
-    if n:
-        for r, parts in enumerate(zip(*cols), start=first):
-            rows[r] = "".join(parts)
     last_row = header_row + max(n, 1)
-    return _Block(spec, col0, header_row, last_row, labels, rows, widths)
+    nonneg = [not bool((pd.to_numeric(frame[c.key], errors="coerce") < 0).any())
+              if c.style == "bar" else True for c in spec.columns]
+    return _Block(spec, col0, header_row, last_row, labels, hdr, cols, n, nonneg, widths)
 
 
 def _table_xml(b: _Block, table_id: int) -> bytes:
@@ -455,8 +456,10 @@ def _conditional(b: _Block, styles: StyleBook, priority: int) -> tuple[list[str]
         elif c.style == "flag":
             expr(["Yes"], AMBER)
         elif c.style == "bar":
+            # From zero when nothing is negative, so a bar's length is proportional to its value.
+            low = '<cfvo type="num" val="0"/>' if b.nonneg[j] else '<cfvo type="min"/>'
             rules.append(f'<cfRule type="dataBar" priority="{priority}"><dataBar>'
-                         f'<cfvo type="min"/><cfvo type="max"/><color rgb="{BAR_COLOR}"/>'
+                         f'{low}<cfvo type="max"/><color rgb="{BAR_COLOR}"/>'
                          "</dataBar></cfRule>")
             priority += 1
         elif c.style == "scale":
@@ -471,6 +474,39 @@ def _conditional(b: _Block, styles: StyleBook, priority: int) -> tuple[list[str]
             continue
         out.append(f'<conditionalFormatting sqref="{sqref}">{"".join(rules)}</conditionalFormatting>')
     return out, priority
+
+
+def _sheet_rows(parts: list[str], blocks: list[_Block],
+                titles: dict[int, list[tuple[int, str]]]) -> None:
+    """Append the <row> elements, cells in column order across side-by-side tables."""
+    blocks = sorted(blocks, key=lambda b: b.col0)
+    rows = set(titles)
+    for b in blocks:
+        rows.add(b.header_row)
+        rows.update(range(b.header_row + 1, b.header_row + 1 + b.n))
+    append, extend = parts.append, parts.extend
+    single = len(blocks) == 1 and not titles
+    for r in sorted(rows):
+        append(f'<row r="{r}">')
+        if single:  # the common large case: one table, no merging to do
+            b = blocks[0]
+            if r == b.header_row:
+                append(b.header)
+            else:
+                i = r - b.header_row - 1
+                extend([c[i] for c in b.cols])
+            append("</row>")
+            continue
+        items: list[tuple[int, list[str]]] = [(c0, [frag]) for c0, frag in titles.get(r, [])]
+        for b in blocks:
+            if r == b.header_row:
+                items.append((b.col0, [b.header]))
+            elif b.header_row < r <= b.header_row + b.n:
+                i = r - b.header_row - 1
+                items.append((b.col0, [c[i] for c in b.cols]))
+        for _, frags in sorted(items, key=lambda x: x[0]):
+            extend(frags)
+        append("</row>")
 
 
 def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_id: int,
@@ -491,19 +527,17 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
         blocks.append(_layout(t, lang, rnd))
 
     # Titles above tables not at A1 (dashboard blocks).
-    cells: dict[int, list[tuple[int, str]]] = {}
+    titles: dict[int, list[tuple[int, str]]] = {}
     txf = styles.xf(TITLE)
     boxes: list[tuple[int, int, int, int, str]] = []  # r0, c0, r1, c1, name: overlap check
     for b in blocks:
         top = b.header_row
         if b.spec.title and (b.col0, b.header_row) != (0, 1) and b.header_row > 1:
             top = b.header_row - 1
-            cells.setdefault(top, []).append(
+            titles.setdefault(top, []).append(
                 (b.col0, f'<c r="{col_letter(b.col0)}{top}" s="{txf}" t="inlineStr">'
                          f"{_inline(clean_text(b.spec.title))}</c>"))
         boxes.append((top, b.col0, b.last_row, b.col0 + len(b.labels) - 1, b.spec.name))
-        for r, frag in b.rows.items():
-            cells.setdefault(r, []).append((b.col0, frag))
     for i, (r0, c0, r1, c1, n1) in enumerate(boxes):
         for r0b, c0b, r1b, c1b, n2 in boxes[i + 1:]:
             if r0 <= r1b and r0b <= r1 and c0 <= c1b and c0b <= c1:
@@ -547,11 +581,7 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
     for c in sorted(widths):
         parts.append(f'<col min="{c + 1}" max="{c + 1}" width="{widths[c]:.2f}" customWidth="1"/>')
     parts.append("</cols><sheetData>")
-    for r in sorted(cells):
-        row = cells[r]
-        if len(row) > 1:
-            row.sort(key=lambda x: x[0])
-        parts.append(f'<row r="{r}">' + "".join(f for _, f in row) + "</row>")
+    _sheet_rows(parts, blocks, titles)
     parts.append("</sheetData>")
     parts += cf
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
