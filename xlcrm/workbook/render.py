@@ -55,7 +55,7 @@ MAX_WIDTH = 60.0
 MIN_WIDTH = 6.0
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_NEEDS_WORK = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
+_NEEDS_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
 _XESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
                    "\uff00-\uff60\uffe0-\uffe6]")
@@ -114,6 +114,7 @@ def _inline(s: str) -> str:
         # Excel reads _xHHHH_ as an escaped character; escape the underscore to keep it literal.
         s = _XESCAPE.sub(r"_x005F_\1", s)
         s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        s = s.replace("\r", "&#13;")  # a raw CR would be read back as LF (XML end-of-line rule)
     if len(s) > MAX_CELL_CHARS:
         s = clean_text(s)
     if s and (s[0].isspace() or s[-1].isspace()):
@@ -259,9 +260,9 @@ class _Renderer:
             elif isinstance(v, str):
                 body = memo.get(v)
                 if body is None:
-                    body = memo[v] = _inline(v)
+                    body = memo[v] = _inline(v) if _ILLEGAL.sub("", v) else ""
                     texts.add(v)
-                append(f'<c r="{letter}{r}" t="inlineStr">{body}</c>')
+                append(f'<c r="{letter}{r}" t="inlineStr">{body}</c>' if body else "")
             elif isinstance(v, (bool, np.bool_)):
                 t = self.yes if v else self.no
                 texts.add(t)
