@@ -12,6 +12,7 @@ starts with = + - @ can never become a formula, and no sharedStrings part is nee
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import logging
 import math
 import re
@@ -198,7 +199,6 @@ class _Renderer:
         if col.coded:
             values = _translate(values, self.lang)
         dtype = values.dtype
-        n = len(values)
         num_xf = self.kind_xf(col.kind)
         if pd.api.types.is_bool_dtype(dtype):
             texts = [None if v is None or v is pd.NA else (self.yes if v else self.no)
@@ -206,7 +206,7 @@ class _Renderer:
             return self._objects(pd.Series(texts, dtype=object), letter, first_row, col, num_xf,
                                  row_xf)
         if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(dtype):
-            return self._datetimes(values, letter, first_row, num_xf, row_xf, n)
+            return self._datetimes(values, letter, first_row)
         if pd.api.types.is_numeric_dtype(dtype):
             arr = values.to_numpy(dtype="float64", na_value=np.nan)
             return self._numbers(arr, letter, first_row, num_xf, row_xf, col.kind)
@@ -231,8 +231,7 @@ class _Renderer:
         width = _number_width(arr[finite], kind) if finite.any() else 0.0
         return _ColOut(cells, width)
 
-    def _datetimes(self, values: pd.Series, letter: str, first_row: int, num_xf: int,
-                   row_xf: list[int] | None, n: int) -> _ColOut:
+    def _datetimes(self, values: pd.Series, letter: str, first_row: int) -> _ColOut:
         if isinstance(values.dtype, pd.DatetimeTZDtype):
             values = values.dt.tz_localize(None)
         base = pd.Timestamp("1904-01-01" if self.date1904 else "1899-12-30")
@@ -241,7 +240,7 @@ class _Renderer:
         if (np.isfinite(serial) & ((serial < low) | (serial >= 2958466))).any():
             # Some dates Excel cannot show as dates: the per-cell path writes those as ISO text.
             return self._objects(values.astype(object), letter, first_row,
-                                 Column("", "", "", "date"), self.date_xf, row_xf)
+                                 Column("", "", "", "date"), self.date_xf, None)
         return self._numbers(serial, letter, first_row, self.date_xf, None, "date")
 
     def _objects(self, values: pd.Series, letter: str, first_row: int, col: Column, num_xf: int,
@@ -250,7 +249,8 @@ class _Renderer:
         append = cells.append
         memo: dict[str, str] = {}
         texts: set[str] = set()
-        num_w = 0.0
+        numbers: list[float] = []
+        has_date = False
         r = first_row
         date_xf = self.date_xf
         for i, v in enumerate(values.tolist()):
@@ -271,12 +271,12 @@ class _Renderer:
                 t = str(int(v))  # Excel keeps 15 digits: a long ID stays exact as text
                 texts.add(t)
                 append(f'<c r="{letter}{r}" t="inlineStr">{_inline(t)}</c>')
-            elif isinstance(v, (int, float, np.integer, np.floating)):
+            elif isinstance(v, (int, float, np.integer, np.floating, decimal.Decimal)):
                 f = float(v)
                 if math.isfinite(f):
                     s = f' s="{xf}"' if xf else ""
                     append(f'<c r="{letter}{r}"{s}><v>{f!r}</v></c>')
-                    num_w = max(num_w, _number_width(np.array([f]), col.kind))
+                    numbers.append(f)
                 else:
                     append("")
             elif isinstance(v, (dt.date, np.datetime64)):
@@ -289,13 +289,15 @@ class _Renderer:
                 else:
                     append(f'<c r="{letter}{r}" s="{date_xf}">'
                            f"<v>{serial!r}</v></c>")
-                    num_w = max(num_w, 10.0)
+                    has_date = True
             else:
                 t = str(v)
                 texts.add(t)
                 append(f'<c r="{letter}{r}" t="inlineStr">{_inline(t)}</c>')
             r += 1
-        return _ColOut(cells, max(num_w, _text_width(texts)))
+        kind: Kind = col.kind if row_xf is None else "number"  # mixed kinds: a fair guess
+        num_w = _number_width(np.array(numbers), kind) if numbers else 0.0
+        return _ColOut(cells, max(num_w, 10.0 if has_date else 0.0, _text_width(texts)))
 
 
 def _translate(values: pd.Series, lang: Lang) -> pd.Series:
