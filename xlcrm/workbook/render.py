@@ -41,6 +41,7 @@ FORMATS: dict[str, str] = {
 }
 HEADER = CellStyle(bold=True, fill="4472C4", font_color="FFFFFF")
 TITLE = CellStyle(bold=True, font_color="1F4E78")
+CENTERED = CellStyle(halign="center")
 TABLE_STYLE = "TableStyleMedium2"
 TAB_COLOR = "FF4472C4"
 
@@ -200,17 +201,19 @@ class _Renderer:
             values = _translate(values, self.lang)
         dtype = values.dtype
         num_xf = self.kind_xf(col.kind)
+        # Short level/flag words read best centred (and clear of a number to their left).
+        text_xf = self.styles.xf(CENTERED) if col.style in ("risk", "flag") else 0
         if pd.api.types.is_bool_dtype(dtype):
             texts = [None if v is None or v is pd.NA else (self.yes if v else self.no)
                      for v in values.tolist()]
             return self._objects(pd.Series(texts, dtype=object), letter, first_row, col, num_xf,
-                                 row_xf)
+                                 row_xf, text_xf)
         if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(dtype):
             return self._datetimes(values, letter, first_row)
         if pd.api.types.is_numeric_dtype(dtype):
             arr = values.to_numpy(dtype="float64", na_value=np.nan)
             return self._numbers(arr, letter, first_row, num_xf, row_xf, col.kind)
-        return self._objects(values, letter, first_row, col, num_xf, row_xf)
+        return self._objects(values, letter, first_row, col, num_xf, row_xf, text_xf)
 
     def _numbers(self, arr: np.ndarray, letter: str, first_row: int, xf: int,
                  row_xf: list[int] | None, kind: Kind) -> _ColOut:
@@ -244,7 +247,7 @@ class _Renderer:
         return self._numbers(serial, letter, first_row, self.date_xf, None, "date")
 
     def _objects(self, values: pd.Series, letter: str, first_row: int, col: Column, num_xf: int,
-                 row_xf: list[int] | None) -> _ColOut:
+                 row_xf: list[int] | None, text_xf: int = 0) -> _ColOut:
         cells: list[str] = []
         append = cells.append
         memo: dict[str, str] = {}
@@ -253,6 +256,7 @@ class _Renderer:
         has_date = False
         r = first_row
         date_xf = self.date_xf
+        ts_attr = f' s="{text_xf}"' if text_xf else ""
         for i, v in enumerate(values.tolist()):
             xf = num_xf if row_xf is None else row_xf[i]
             if v is None or v is pd.NaT or v is pd.NA:
@@ -262,11 +266,11 @@ class _Renderer:
                 if body is None:
                     body = memo[v] = _inline(v) if _ILLEGAL.sub("", v) else ""
                     texts.add(v)
-                append(f'<c r="{letter}{r}" t="inlineStr">{body}</c>' if body else "")
+                append(f'<c r="{letter}{r}"{ts_attr} t="inlineStr">{body}</c>' if body else "")
             elif isinstance(v, (bool, np.bool_)):
                 t = self.yes if v else self.no
                 texts.add(t)
-                append(f'<c r="{letter}{r}" t="inlineStr">{_inline(t)}</c>')
+                append(f'<c r="{letter}{r}"{ts_attr} t="inlineStr">{_inline(t)}</c>')
             elif isinstance(v, (int, np.integer)) and abs(int(v)) >= 10**15:
                 t = str(int(v))  # Excel keeps 15 digits: a long ID stays exact as text
                 texts.add(t)
