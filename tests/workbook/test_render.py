@@ -460,3 +460,60 @@ def test_any_text_round_trips_through_openpyxl_minus_illegal_characters(tmp_path
     illegal = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
     expected = [illegal.sub("", v) or None for v in values]
     assert [ws.cell(r + 2, 1).value for r in range(len(values))] == expected
+
+
+def test_public_api_is_what_the_package_writer_uses():
+    import xlcrm.workbook.render as render_mod
+    import xlcrm.workbook.styles as styles_mod
+
+    assert set(render_mod.__all__) == {"RenderedSheet", "SheetNameError", "render_sheet",
+                                       "validate_sheet_name", "col_letter", "clean_text",
+                                       "display_width", "FORMATS"}
+    assert set(styles_mod.__all__) == {"CellStyle", "DiffStyle", "StyleBook", "StylesError"}
+    assert [f for f in RenderedSheet.__dataclass_fields__][:4] == ["xml", "tables", "table_names", "ref"]
+
+
+def test_a_table_past_the_last_excel_row_is_refused():
+    spec = SheetSpec("x", "X", [TableSpec("t", pd.DataFrame({"a": [1]}), [Column("a", "A", "A")],
+                                          anchor="A1048576")])
+    with pytest.raises(XlcrmError, match="1,048,576 rows"):
+        render(spec)
+
+
+def _present(v: object) -> bool:
+    if v is None or v is pd.NaT:
+        return False
+    if isinstance(v, float):
+        return bool(np.isfinite(v))
+    if isinstance(v, str):
+        return bool(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]", "", v))
+    return True
+
+
+cell_values = st.one_of(
+    st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**12, 10**12),
+    st.text(max_size=12), st.booleans(),
+    st.datetimes(min_value=dt.datetime(1901, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(cell_values, min_size=3, max_size=3), max_size=15),
+       st.lists(st.sampled_from(["text", "money", "int", "pct", "date", "score"]), min_size=3,
+                max_size=3),
+       st.sampled_from(["zh", "en"]), st.booleans())
+def test_any_frame_renders_a_well_formed_sheet_with_one_cell_per_present_value(rows, kinds, lang,
+                                                                                date1904):
+    df = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)
+    cols = [Column(k, f"{k}{kind}", f"列{k}", kind) for k, kind in zip("abc", kinds)]
+    rs, _ = render(SheetSpec("x", "X", [TableSpec("t", df, cols)]), lang=lang, date1904=date1904)
+    check_structure(rs)
+    root = ET.fromstring(rs.xml)
+    data_cells = [c for row in root.find(NS + "sheetData") if row.get("r") != "1" for c in row]
+    assert len(data_cells) == sum(_present(v) for row in rows for v in row)
+    numbers = {c.get("r"): float(c.find(NS + "v").text) for c in data_cells if c.get("t") is None}
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            ref = f"{'abc'[j].upper()}{i + 2}"
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and _present(v):
+                assert numbers[ref] == float(v)

@@ -28,7 +28,7 @@ from xlcrm.model import Column, Kind, Lang, SheetSpec, TableSpec
 from xlcrm.workbook.styles import CellStyle, DiffStyle, StyleBook
 
 __all__ = ["RenderedSheet", "SheetNameError", "render_sheet", "validate_sheet_name",
-           "col_letter", "clean_text", "FORMATS"]
+           "col_letter", "clean_text", "display_width", "FORMATS"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ BAR_COLOR = "FF638EC6"
 SCALE_COLORS = ("FF63BE7B", "FFFFEB84", "FFF8696B")  # green (min), yellow, red (max): a heat map
 
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's sheet size
 MAX_WIDTH = 60.0
 MIN_WIDTH = 6.0
 
@@ -388,8 +389,16 @@ def _layout(spec: TableSpec, lang: Lang, rnd: _Renderer) -> _Block:
                          "add it or drop it from the Column list")
     if not spec.columns:
         raise XlcrmError(f"table {spec.name!r} has no columns — give it at least one Column")
+    dup = sorted({c.key for c in spec.columns if list(frame.columns).count(c.key) > 1})
+    if dup:
+        raise XlcrmError(f"table {spec.name!r}: the frame has column {', '.join(dup)} twice — "
+                         "keep one")
     labels = _unique_labels(spec.columns, lang)
     n = len(frame)
+    if header_row + max(n, 1) > MAX_ROWS or col0 + len(spec.columns) > MAX_COLS:
+        raise XlcrmError(f"table {spec.name!r} has {n:,} rows x {len(spec.columns)} columns at "
+                         f"{spec.anchor}; a sheet holds at most {MAX_ROWS:,} rows x {MAX_COLS:,} "
+                         "columns — filter the data or split it over sheets")
     first = header_row + 1
     hxf = rnd.styles.xf(HEADER)
     row_xf: list[int] | None = None
