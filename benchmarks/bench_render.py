@@ -63,14 +63,17 @@ def main() -> None:
     for n in (10_000, 100_000):
         df, cols = frame(n)
         spec = SheetSpec("customers", "客户分级", [TableSpec("xlcrm_customers", df, cols)])
-        best = float("inf")
+        best, best_cpu = float("inf"), float("inf")
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             out = render_sheet(spec, lang="zh", styles=StyleBook.minimal(), first_table_id=1)
             best = min(best, time.perf_counter() - t0)
+            best_cpu = min(best_cpu, time.process_time() - c0)
         cells = n * len(cols)
-        print(f"{n:>7,} rows x {len(cols)} cols: {best:6.2f} s  "
-              f"({cells / best / 1e6:.2f} M cells/s, {len(out.xml) / 1e6:.1f} MB XML)")
+        # CPU time too: on a busy machine the wall time says more about the neighbours.
+        print(f"{n:>7,} rows x {len(cols)} cols: {best:6.2f} s wall, {best_cpu:6.2f} s CPU  "
+              f"({cells / best_cpu / 1e6:.2f} M cells per CPU-second, "
+              f"{len(out.xml) / 1e6:.1f} MB XML)")
 
 
 if __name__ == "__main__":

@@ -517,3 +517,13 @@ def test_any_frame_renders_a_well_formed_sheet_with_one_cell_per_present_value(r
             ref = f"{'abc'[j].upper()}{i + 2}"
             if isinstance(v, (int, float)) and not isinstance(v, bool) and _present(v):
                 assert numbers[ref] == float(v)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="aZ9 —é上海，ｱ\n", max_size=40), min_size=1, max_size=20))
+def test_text_column_width_is_the_widest_value_plus_padding_capped(values):
+    df = pd.DataFrame({"t": pd.Series(values, dtype=object)})
+    rs, _ = render(SheetSpec("x", "X", [TableSpec("t", df, [Column("t", "T", "T")])]))
+    width = float(next(ET.fromstring(rs.xml).iter(NS + "col")).get("width"))
+    widest = max(display_width(v) for v in values)
+    assert width == pytest.approx(min(60, max(6, display_width("T") + 3, widest + 3)))

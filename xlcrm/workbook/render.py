@@ -118,9 +118,11 @@ def _inline(s: str) -> str:
         s = _XESCAPE.sub(r"_x005F_\1", s)
         s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         s = s.replace("\r", "&#13;")  # a raw CR would be read back as LF (XML end-of-line rule)
+    if not s:
+        return ""  # nothing left to show: the caller writes no cell
     if len(s) > MAX_CELL_CHARS:
         s = clean_text(s)
-    if s and (s[0].isspace() or s[-1].isspace()):
+    if (s[0].isspace() or s[-1].isspace()):
         return f'<is><t xml:space="preserve">{s}</t></is>'
     return f"<is><t>{s}</t></is>"
 
@@ -265,7 +267,7 @@ class _Renderer:
             elif isinstance(v, str):
                 body = memo.get(v)
                 if body is None:
-                    body = memo[v] = _inline(v) if _ILLEGAL.sub("", v) else ""
+                    body = memo[v] = _inline(v)
                     texts.add(v)
                 append(f'<c r="{letter}{r}"{ts_attr} t="inlineStr">{body}</c>' if body else "")
             elif isinstance(v, (bool, np.bool_)):
@@ -298,7 +300,8 @@ class _Renderer:
             else:
                 t = str(v)
                 texts.add(t)
-                append(f'<c r="{letter}{r}" t="inlineStr">{_inline(t)}</c>')
+                body = _inline(t)
+                append(f'<c r="{letter}{r}" t="inlineStr">{body}</c>' if body else "")
             r += 1
         kind: Kind = col.kind if row_xf is None else "number"  # mixed kinds: a fair guess
         num_w = _number_width(np.array(numbers), kind) if numbers else 0.0
@@ -314,11 +317,16 @@ def _translate(values: pd.Series, lang: Lang) -> pd.Series:
                      index=values.index, dtype=object)
 
 
+def _width_bound(s: str) -> int:
+    """A cheap upper bound of display_width: every wide character takes 3+ bytes in UTF-8."""
+    return len(s) + (len(s.encode("utf-8", "surrogatepass")) - len(s)) // 2
+
+
 def _text_width(texts: set[str]) -> float:
     best = 0
-    for s in sorted(texts, key=len, reverse=True):
-        if 2 * len(s) <= best:
-            break  # no shorter string can be wider, even all CJK
+    for s in sorted(texts, key=_width_bound, reverse=True):
+        if _width_bound(s) <= best or best >= MAX_WIDTH:
+            break  # nothing further down can be wider
         best = max(best, display_width(s))
     return float(best)
 
@@ -548,11 +556,12 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
     boxes: list[tuple[int, int, int, int, str]] = []  # r0, c0, r1, c1, name: overlap check
     for b in blocks:
         top = b.header_row
-        if b.spec.title and (b.col0, b.header_row) != (0, 1) and b.header_row > 1:
+        title = clean_text(b.spec.title or "").strip()
+        if title and (b.col0, b.header_row) != (0, 1) and b.header_row > 1:
             top = b.header_row - 1
             titles.setdefault(top, []).append(
                 (b.col0, f'<c r="{col_letter(b.col0)}{top}" s="{txf}" t="inlineStr">'
-                         f"{_inline(clean_text(b.spec.title))}</c>"))
+                         f"{_inline(title)}</c>"))
         boxes.append((top, b.col0, b.last_row, b.col0 + len(b.labels) - 1, b.spec.name))
     for i, (r0, c0, r1, c1, n1) in enumerate(boxes):
         for r0b, c0b, r1b, c1b, n2 in boxes[i + 1:]:
