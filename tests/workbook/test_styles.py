@@ -248,7 +248,7 @@ def test_missing_collections_are_created_in_schema_order():
 def test_wrong_count_attribute_is_corrected_from_the_children():
     data = (b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             b'<numFmts count="7"><numFmt numFmtId="170" formatCode="0.0000"/></numFmts>'
-            b'<fonts count="9"><font/><font><b/></font></fonts>'
+            b'<fonts count="9"><font/><font><i/></font></fonts>'
             b'<fills count="2"><fill/><fill/></fills><borders><border/></borders>'
             b'<cellStyleXfs count="1"><xf/></cellStyleXfs>'
             b'<cellXfs count="40"><xf/><xf/><xf/></cellXfs></styleSheet>')
@@ -350,3 +350,25 @@ def test_any_sequence_of_styles_keeps_indices_stable_and_counts_right(styles, ba
     # reading our output again and appending nothing gives it back unchanged
     assert StyleBook.parse(out).to_xml() == out
 
+
+
+@pytest.mark.parametrize("data", [xw_styles, lambda: EXCEL_LIKE], ids=["xlsxwriter", "excel"])
+def test_a_second_refresh_reuses_what_the_first_appended(data):
+    # Nightly refreshes must not grow styles.xml (Excel stops at 64,000 cell formats).
+    first = StyleBook.parse(data())
+    a = [first.xf(s) for s in NEW] + [first.dxf(DiffStyle(fill="FFC7CE", font_color="9C0006"))]
+    once = first.to_xml()
+    second = StyleBook.parse(once)
+    b = [second.xf(s) for s in NEW] + [second.dxf(DiffStyle(fill="FFC7CE", font_color="9C0006"))]
+    assert a == b
+    assert second.to_xml() == once
+
+
+def test_a_user_entry_equal_in_meaning_is_reused_whatever_its_attribute_order():
+    data = EXCEL_LIKE.replace(
+        b'<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"><alignment vertical="center"/></xf></cellXfs>',
+        b'<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"><alignment vertical="center"/></xf>'
+        b'<xf applyNumberFormat="1" xfId="0" borderId="0" fillId="0" fontId="0" numFmtId="4"/></cellXfs>')
+    sb = StyleBook.parse(data)
+    assert sb.xf(CellStyle(num_fmt="#,##0.00")) == 1
+    assert sb.to_xml() == data
