@@ -14,9 +14,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xlcrm.model import Column, SheetSpec, TableSpec  # noqa: E402
-from xlcrm.workbook.render import render_sheet  # noqa: E402
-from xlcrm.workbook.styles import StyleBook  # noqa: E402
+from xlcrm.model import Column, SheetSpec, TableSpec
+from xlcrm.workbook.render import render_sheet
+from xlcrm.workbook.styles import StyleBook
 
 NAMES = ["上海精工机械有限公司", "苏州华东电子科技股份有限公司", "杭州恒达贸易", "Acme Trading Ltd",
          "宁波港城五金制品厂", "无锡新材料", "南京博远自动化设备有限公司"]

@@ -22,7 +22,12 @@ from tests.libreoffice import read_back
 from xlcrm.errors import XlcrmError
 from xlcrm.model import Column, SheetSpec, TableSpec
 from xlcrm.workbook.render import (
-    FORMATS, RenderedSheet, SheetNameError, display_width, render_sheet, validate_sheet_name,
+    FORMATS,
+    RenderedSheet,
+    SheetNameError,
+    display_width,
+    render_sheet,
+    validate_sheet_name,
 )
 from xlcrm.workbook.styles import StyleBook
 from xlcrm.workbook.write import write_in_place, write_new

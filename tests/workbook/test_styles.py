@@ -132,7 +132,7 @@ def test_user_styles_keep_their_indices_and_look_after_append(make, tmp_path):
     assert idx == list(range(n_old_xfs, n_old_xfs + len(NEW)))
     assert dx == len(_children(old, "dxfs"))
     _check_counts(new)
-    assert list(new)[0].tag == NS + "numFmts"
+    assert new[0].tag == NS + "numFmts"
 
     # the new xfs point at what was asked for
     fmts = {int(e.get("numFmtId")): e.get("formatCode") for e in _children(new, "numFmts")}
@@ -201,7 +201,7 @@ def test_excel_part_keeps_extensions_prefixes_and_unknown_elements():
                   EXCEL_LIKE[EXCEL_LIKE.index(b"<extLst>"):], b"\r\n"):
         assert piece in out
     root = ET.fromstring(out)
-    assert list(root)[0].tag == NS + "numFmts"  # created as the first child (schema order)
+    assert root[0].tag == NS + "numFmts"  # created as the first child (schema order)
     assert (h, d) == (1, 0)
     _check_counts(root)
     # the new bold font is the user's default font (等线, charset 134) made bold
@@ -301,8 +301,8 @@ def test_minimal_styles_open_in_openpyxl(tmp_path):
 
 
 @pytest.mark.parametrize("bad", [
-    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol2;</styleSheet>',
+    (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+     b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol2;</styleSheet>'),
     b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts>',
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
     b"",

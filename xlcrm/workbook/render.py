@@ -27,8 +27,16 @@ from xlcrm.errors import XlcrmError
 from xlcrm.model import Column, Kind, Lang, SheetSpec, TableSpec
 from xlcrm.workbook.styles import CellStyle, DiffStyle, StyleBook
 
-__all__ = ["RenderedSheet", "SheetNameError", "render_sheet", "validate_sheet_name",
-           "col_letter", "clean_text", "display_width", "FORMATS"]
+__all__ = [
+    "FORMATS",
+    "RenderedSheet",
+    "SheetNameError",
+    "clean_text",
+    "col_letter",
+    "display_width",
+    "render_sheet",
+    "validate_sheet_name",
+]
 
 log = logging.getLogger(__name__)
 
@@ -447,7 +455,7 @@ def _table_xml(b: _Block, table_id: int) -> bytes:
         f'<tableColumns count="{len(b.labels)}">{cols}</tableColumns>'
         f'<tableStyleInfo name="{TABLE_STYLE}" showFirstColumn="0" showLastColumn="0" '
         'showRowStripes="1" showColumnStripes="0"/></table>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def _conditional(b: _Block, styles: StyleBook, priority: int) -> tuple[list[str], int]:
@@ -462,7 +470,8 @@ def _conditional(b: _Block, styles: StyleBook, priority: int) -> tuple[list[str]
         cell = f"{L}{first}"
         rules: list[str] = []
 
-        def expr(codes: list[str], style: DiffStyle) -> None:
+        def expr(codes: list[str], style: DiffStyle, cell: str = cell,
+                 rules: list[str] = rules) -> None:
             nonlocal priority
             terms = []
             for code in codes:
@@ -560,8 +569,8 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
         if title and (b.col0, b.header_row) != (0, 1) and b.header_row > 1:
             top = b.header_row - 1
             titles.setdefault(top, []).append(
-                (b.col0, f'<c r="{col_letter(b.col0)}{top}" s="{txf}" t="inlineStr">'
-                         f"{_inline(title)}</c>"))
+                (b.col0, (f'<c r="{col_letter(b.col0)}{top}" s="{txf}" t="inlineStr">'
+                          f"{_inline(title)}</c>")))
         boxes.append((top, b.col0, b.last_row, b.col0 + len(b.labels) - 1, b.spec.name))
     for i, (r0, c0, r1, c1, n1) in enumerate(boxes):
         for r0b, c0b, r1b, c1b, n2 in boxes[i + 1:]:
