@@ -216,21 +216,23 @@ def _alive(pid: int) -> bool:
 def _backup(path: Path, keep: int) -> Path:
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     ext = path.suffix
-    target = folder / f"{path.stem}.{stamp}{ext}"
-    n = 2
-    while target.exists():
-        target = folder / f"{path.stem}.{stamp}-{n}{ext}"
-        n += 1
-    shutil.copy2(path, target)
     pattern = re.compile(re.escape(path.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?" + re.escape(ext) + "$")
-    found = []
-    for entry in folder.iterdir():
-        m = pattern.match(entry.name)
-        if m:
-            found.append(((m.group(1), int(m.group(2) or 1)), entry))
-    for _, old in sorted(found)[:-keep]:
+
+    def existing() -> list[tuple[tuple[str, int], Path]]:
+        found = []
+        for entry in folder.iterdir():
+            m = pattern.match(entry.name)
+            if m:
+                found.append(((m.group(1), int(m.group(2) or 1)), entry))
+        return sorted(found)
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    # Within one second a counter orders them: -2, -3... after any copy of that second.
+    n = max((k[1] for k, _ in existing() if k[0] == stamp), default=0) + 1
+    target = folder / (f"{path.stem}.{stamp}{ext}" if n == 1 else f"{path.stem}.{stamp}-{n}{ext}")
+    shutil.copy2(path, target)
+    for _, old in existing()[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
