@@ -368,3 +368,60 @@ def test_property_no_user_part_changes_and_xlcrm_sheets_never_duplicate(tmp_path
             "//m:definedName/@name", namespaces=NS) if marker.role_of_name(dn)]
         assert sorted(markers) == sorted(marker.defined_name(r) for r in roles)
         assert sheets[-len(roles):] == list(owned.values()) or set(sheets[-len(roles):]) == set(owned.values())
+
+
+# -- workbooks Excel saved (XlsxWriter's reference files, data/SOURCES.md) ------------------
+EXCEL_FILES = sorted((Path(__file__).parent / "data" / "excel").iterdir())
+
+
+@pytest.mark.parametrize("source", EXCEL_FILES, ids=[p.name for p in EXCEL_FILES])
+def test_excel_made_workbooks_keep_every_user_part(tmp_path: Path, source: Path) -> None:
+    path = tmp_path / source.name
+    path.write_bytes(source.read_bytes())
+    p0, p1, p2 = _refresh_twice(path)
+    assert compare_packages(p0, p1) == [] and compare_packages(p0, p2) == []
+    assert _load(path).sheetnames[-2:] == ["客户分级", "数据问题"]
+
+
+MODERN_ROOT = (
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    b'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x15 xr xr6 xr10 xr2" '
+    b'xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main" '
+    b'xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision" '
+    b'xmlns:xr6="http://schemas.microsoft.com/office/spreadsheetml/2016/revision6" '
+    b'xmlns:xr10="http://schemas.microsoft.com/office/spreadsheetml/2016/revision10" '
+    b'xmlns:xr2="http://schemas.microsoft.com/office/spreadsheetml/2015/revision2">'
+    b'<fileVersion appName="xl" lastEdited="7" lowestEdited="7" rupBuild="27328"/>'
+    b'<workbookPr defaultThemeVersion="166925"/>'
+    b'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    b'<mc:Choice Requires="x15"><x15ac:absPath url="C:\\Users\\\xe9\x94\x80\xe5\x94\xae\\" '
+    b'xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac"/></mc:Choice>'
+    b'</mc:AlternateContent><xr:revisionPtr revIDLastSave="0" documentId="8_{1}" '
+    b'xr6:coauthVersionLast="47" xr6:coauthVersionMax="47" xr10:uidLastSave="{00000000-0000-0000-0000-000000000000}"/>'
+)
+
+
+def test_modern_excel_workbook_xml_keeps_its_namespaces_and_extensions(tmp_path: Path) -> None:
+    # Excel 2016+ declares prefixes used only in mc:Ignorable; renaming or dropping them
+    # makes Excel repair the file, so they must come out as they went in.
+    path = feature_workbook(tmp_path / "modern.xlsx", pivot=False)
+    wb = parts_of(path)["xl/workbook.xml"]
+    start = wb.index(b"<workbook ")
+    end = wb.index(b"<bookViews>")
+    wb = wb[:start] + MODERN_ROOT + wb[end:]
+    wb = wb.replace(b"</workbook>", b'<extLst><ext uri="{140A7094-0E35-4892-8432-C4D2E57EDEB5}" '
+                    b'xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main">'
+                    b'<x15:workbookPr chartTrackingRefBase="1"/></ext></extLst></workbook>')
+    _replace_part(path, "xl/workbook.xml", wb)
+    p0, _, p2 = _refresh_twice(path)
+    assert compare_packages(p0, p2) == []
+    out = p2["xl/workbook.xml"]
+    root_in = etree.fromstring(MODERN_ROOT + b"</workbook>")
+    root_out = etree.fromstring(out)
+    assert root_out.nsmap == root_in.nsmap  # every prefix declared as before, none renamed
+    assert dict(root_out.attrib) == dict(root_in.attrib)  # mc:Ignorable="x15 xr xr6 xr10 xr2"
+    for chunk in (b"<mc:AlternateContent", b"x15ac:absPath", b"<xr:revisionPtr", b"<x15:workbookPr"):
+        assert chunk in out
+    assert out.index(b"</sheets>") < out.index(b"<definedNames>") < out.index(b"<extLst>")
+    _load(path)
