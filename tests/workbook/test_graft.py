@@ -425,3 +425,24 @@ def test_modern_excel_workbook_xml_keeps_its_namespaces_and_extensions(tmp_path:
         assert chunk in out
     assert out.index(b"</sheets>") < out.index(b"<definedNames>") < out.index(b"<extLst>")
     _load(path)
+
+
+@pytest.mark.libreoffice
+def test_a_workbook_libreoffice_saved_keeps_every_user_part(tmp_path: Path) -> None:
+    import subprocess
+    import tempfile
+
+    from tests.libreoffice import soffice
+
+    src = feature_workbook(tmp_path / "src.xlsx", pivot=False)
+    with tempfile.TemporaryDirectory() as prof:
+        subprocess.run([soffice(), f"-env:UserInstallation=file://{prof}", "--headless",
+                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "lo"),
+                        str(src)], capture_output=True, timeout=120, check=True)
+    path = tmp_path / "lo" / "src.xlsx"
+    before = read_back(path)
+    p0, _, p2 = _refresh_twice(path)
+    assert compare_packages(p0, p2) == []
+    after = read_back(path)
+    assert after["订单"] == before["订单"]
+    assert after["客户分级"][1][:2] == ["C0000", "华东机械"]

@@ -25,6 +25,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -196,19 +197,22 @@ def _sweep(folder: Path, name: str) -> None:
     pattern = re.compile(re.escape(TEMP_PREFIX + name) + r"\.(\d+)\..*\.tmp$")
     for entry in folder.glob(f"{TEMP_PREFIX}*"):
         m = pattern.match(entry.name)
-        if m and not _alive(int(m.group(1))):
+        if m and not _alive(int(m.group(1)), entry):
             with contextlib.suppress(OSError):
                 entry.unlink()
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, entry: Path) -> bool:
+    """Whether the run that made ``entry`` may still be writing it."""
     if pid == os.getpid():
         return True
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return time.time() - entry.stat().st_mtime < 24 * 3600
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
+    except OSError:  # exists, owned by someone else
         return True
     return True
 
