@@ -393,7 +393,9 @@ class Graft:
                 val = view.get(attr)
                 if val is None or not val.isdigit():
                     continue
-                pos = moved(int(val))
+                # The active tab follows its sheet, also a replaced xlcrm sheet; the first
+                # tab shown in the tab bar must not jump past the user's sheets.
+                pos = moved(int(val)) if attr == "activeTab" else new_pos.get(int(val))
                 pos = 0 if pos is None or pos >= total else pos
                 if pos != int(val):
                     view.set(attr, str(pos))

@@ -86,7 +86,11 @@ class Package:
         self.zip = self._open(data)
         self.infos: list[zipfile.ZipInfo] = self.zip.infolist()
         self.names = {i.filename: i for i in self.infos}
-        self._check_directory()
+        try:
+            self._check_directory()
+        except BaseException:
+            self.close()
+            raise
 
     # -- opening ----------------------------------------------------------------------
     def _open(self, data: IO[bytes] | None) -> zipfile.ZipFile:

@@ -25,6 +25,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -196,19 +197,22 @@ def _sweep(folder: Path, name: str) -> None:
     pattern = re.compile(re.escape(TEMP_PREFIX + name) + r"\.(\d+)\..*\.tmp$")
     for entry in folder.glob(f"{TEMP_PREFIX}*"):
         m = pattern.match(entry.name)
-        if m and not _alive(int(m.group(1))):
+        if m and not _alive(int(m.group(1)), entry):
             with contextlib.suppress(OSError):
                 entry.unlink()
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, entry: Path) -> bool:
+    """Whether the run that made ``entry`` may still be writing it."""
     if pid == os.getpid():
         return True
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return time.time() - entry.stat().st_mtime < 24 * 3600
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
+    except OSError:  # exists, owned by someone else
         return True
     return True
 
@@ -216,21 +220,23 @@ def _alive(pid: int) -> bool:
 def _backup(path: Path, keep: int) -> Path:
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     ext = path.suffix
-    target = folder / f"{path.stem}.{stamp}{ext}"
-    n = 2
-    while target.exists():
-        target = folder / f"{path.stem}.{stamp}-{n}{ext}"
-        n += 1
-    shutil.copy2(path, target)
     pattern = re.compile(re.escape(path.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?" + re.escape(ext) + "$")
-    found = []
-    for entry in folder.iterdir():
-        m = pattern.match(entry.name)
-        if m:
-            found.append(((m.group(1), int(m.group(2) or 1)), entry))
-    for _, old in sorted(found)[:-keep]:
+
+    def existing() -> list[tuple[tuple[str, int], Path]]:
+        found = []
+        for entry in folder.iterdir():
+            m = pattern.match(entry.name)
+            if m:
+                found.append(((m.group(1), int(m.group(2) or 1)), entry))
+        return sorted(found)
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    # Within one second a counter orders them: -2, -3... after any copy of that second.
+    n = max((k[1] for k, _ in existing() if k[0] == stamp), default=0) + 1
+    target = folder / (f"{path.stem}.{stamp}{ext}" if n == 1 else f"{path.stem}.{stamp}-{n}{ext}")
+    shutil.copy2(path, target)
+    for _, old in existing()[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
