@@ -62,6 +62,7 @@ SCALE_COLORS = ("FF63BE7B", "FFFFEB84", "FFF8696B")  # green (min), yellow, red 
 
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's sheet size
+EXCEL_MAX, EXCEL_TINY = 9.99999999999999e307, 2.2250738585072e-308  # Excel's number range
 MAX_WIDTH = 60.0
 MIN_WIDTH = 6.0
 
@@ -228,7 +229,9 @@ class _Renderer:
 
     def _numbers(self, arr: np.ndarray, letter: str, first_row: int, xf: int,
                  row_xf: list[int] | None, kind: Kind) -> _ColOut:
-        finite = np.isfinite(arr)
+        # Excel's doubles stop at 9.99999999999999E+307 and below 2.2250738585072E-308.
+        arr = np.where(np.abs(arr) < EXCEL_TINY, 0.0, arr)
+        finite = np.isfinite(arr) & (np.abs(arr) <= EXCEL_MAX)
         cells: list[str] = []
         append = cells.append
         r = first_row
@@ -288,7 +291,9 @@ class _Renderer:
                 append(f'<c r="{letter}{r}" t="inlineStr">{_inline(t)}</c>')
             elif isinstance(v, (int, float, np.integer, np.floating, decimal.Decimal)):
                 f = float(v)
-                if math.isfinite(f):
+                if abs(f) < EXCEL_TINY:
+                    f = 0.0
+                if math.isfinite(f) and abs(f) <= EXCEL_MAX:
                     s = f' s="{xf}"' if xf else ""
                     append(f'<c r="{letter}{r}"{s}><v>{f!r}</v></c>')
                     numbers.append(f)
@@ -383,7 +388,7 @@ def _unique_labels(columns: list[Column], lang: Lang) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for i, c in enumerate(columns):
-        label = clean_text(str(c.label(lang))).replace("\r", " ").replace("\n", " ").strip()
+        label = re.sub(r"\s+", " ", clean_text(str(c.label(lang)))).strip()  # one line
         label = label or f"Column{i + 1}"
         cand, k = label, 2
         while cand.casefold() in seen:
