@@ -134,7 +134,14 @@ def test_user_styles_keep_their_indices_and_look_after_append(make, tmp_path):
     _check_counts(new)
     assert new[0].tag == NS + "numFmts"
 
-    # the new xfs point at what was asked for
+    _check_new(new, idx)
+
+    # openpyxl sees the user's cells exactly as before
+    assert _look(_replace_part(book, "xl/styles.xml", out)) == before_look
+
+
+def _check_new(new: ET.Element, idx: list[int]) -> None:
+    """The xfs returned for NEW point at the font, fill, format and alignment asked for."""
     fmts = {int(e.get("numFmtId")): e.get("formatCode") for e in _children(new, "numFmts")}
     assert len(fmts) == len(_children(new, "numFmts")), "numFmt ids must be unique"
     assert all(i >= 164 for i in fmts)
@@ -148,8 +155,39 @@ def test_user_styles_keep_their_indices_and_look_after_append(make, tmp_path):
     assert fmts[int(xfs[idx[3]].get("numFmtId"))] == "0.0%"
     assert xfs[idx[4]].find(NS + "alignment").get("wrapText") == "1"
 
-    # openpyxl sees the user's cells exactly as before
-    assert _look(_replace_part(book, "xl/styles.xml", out)) == before_look
+
+EXCEL_FILES = sorted((Path(__file__).parent / "data" / "excel").glob("*.xls[xm]"))
+
+
+def _full_look(path: Path) -> list[tuple]:
+    wb = openpyxl.load_workbook(path)
+    return [(ws.title, c.coordinate, c.font.b, c.font.i, c.font.color and c.font.color.rgb,
+             c.number_format, c.fill.fill_type, c.fill.fgColor.rgb, c.border.left.style,
+             c.alignment.horizontal, c.alignment.wrap_text)
+            for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+
+
+@pytest.mark.parametrize("path", EXCEL_FILES, ids=[p.name for p in EXCEL_FILES])
+def test_styles_saved_by_excel_keep_every_user_cell_look(path, tmp_path):
+    # Files saved by Excel itself (XlsxWriter's comparison files, see data/SOURCES.md).
+    book = tmp_path / path.name
+    book.write_bytes(path.read_bytes())
+    original = zipfile.ZipFile(book).read("xl/styles.xml")
+    old = ET.fromstring(original)
+    sb = StyleBook.parse(original)
+    idx = [sb.xf(s) for s in NEW]
+    dx = sb.dxf(DiffStyle(fill="FFC7CE", font_color="9C0006"))
+    new = ET.fromstring(sb.to_xml())
+    for coll in ("fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "dxfs", "numFmts",
+                 "cellStyles", "colors"):
+        a, b = _children(old, coll), _children(new, coll)
+        assert [ET.tostring(e) for e in a] == [ET.tostring(e) for e in b[:len(a)]], coll
+    _check_counts(new)
+    _check_new(new, idx)
+    assert new[0].tag == NS + "numFmts"
+    assert _children(new, "dxfs")[dx].find(f"{NS}fill/{NS}patternFill/{NS}bgColor").get("rgb") == "FFFFC7CE"
+    edited = _replace_part(book, "xl/styles.xml", sb.to_xml())
+    assert _full_look(edited) == _full_look(book)
 
 
 @functools.cache
