@@ -401,7 +401,8 @@ def _unique_labels(columns: list[Column], lang: Lang) -> list[str]:
 def _layout(spec: TableSpec, lang: Lang, rnd: _Renderer) -> _Block:
     m = _ANCHOR.match(spec.anchor.strip())
     if not m:
-        raise SheetNameError(f"table {spec.name!r}: anchor {spec.anchor!r} is not a cell like A1")
+        raise XlcrmError(f"table {spec.name!r}: anchor {spec.anchor!r} is not a cell like A1 — "
+                         "give the top-left cell of the table")
     col0, header_row = _col_index(m.group(1)), int(m.group(2))
     frame = spec.frame
     missing = [c.key for c in spec.columns if c.key not in frame.columns]
