@@ -15,7 +15,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from tests.libreoffice import read_back
@@ -509,6 +509,7 @@ cell_values = st.one_of(
        st.lists(st.sampled_from(["text", "money", "int", "pct", "date", "score"]), min_size=3,
                 max_size=3),
        st.sampled_from(["zh", "en"]), st.booleans())
+@example([[1.797693134862316e306, None, None]], ["pct", "text", "text"], "zh", False)  # was a crash
 def test_any_frame_renders_a_well_formed_sheet_with_one_cell_per_present_value(rows, kinds, lang,
                                                                                 date1904):
     df = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)

@@ -346,16 +346,16 @@ def _text_width(texts: set[str]) -> float:
 
 def _number_width(finite: np.ndarray, kind: Kind) -> float:
     """How many characters the widest number shows in the column's format."""
-    big = float(np.max(np.abs(finite)))
+    big = float(np.max(np.abs(finite))) * (100 if kind == "pct" else 1)
     neg = 1 if float(np.min(finite)) < 0 else 0
-    digits = len(str(int(big))) if big < 1e15 else 16
+    digits = len(str(int(big))) if big < 1e15 else 16  # Excel shows large numbers as 1E+15
     commas = (digits - 1) // 3
     if kind in ("money", "number"):
         return digits + commas + 3 + neg
     if kind == "int":
         return digits + commas + neg
     if kind == "pct":
-        return len(str(int(big * 100))) + 3 + neg
+        return digits + 3 + neg
     if kind == "prob":
         return digits + 3 + neg
     if kind == "score":
