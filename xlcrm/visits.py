@@ -53,7 +53,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-import numpy as np
 import pandas as pd
 
 from xlcrm import routing
@@ -563,8 +562,7 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
                        "容量不足 (每日 {cap} 次), 未能在 {dl} 前安排; 已排在 {when}",
                        dl=a.deadline.isoformat() if a.deadline else "-", cap=cap, when=when)
             unplaced.append(_unplaced_row(a, a.due, reason))
-    visits = _route(pd.DataFrame(rows, columns=[c.key for c in VISIT_COLUMNS] + ["customer_key", "_lat", "_lon",
-                                                                               "_rank"]))
+    visits = _route(rows)
     unplaced_df = pd.DataFrame(unplaced, columns=[c.key for c in UNPLACED_COLUMNS] + ["customer_key"])
     if len(unplaced_df):
         unplaced_df = unplaced_df.sort_values(["rep", "customer_key"], kind="stable").reset_index(drop=True)
@@ -639,53 +637,47 @@ def _rows(active: list[_Account], fixed: dict[str, dt.date], cal: WorkCalendar, 
     return rows
 
 
-def _route(rows: pd.DataFrame) -> pd.DataFrame:
-    """Order each rep's day and number the stops 1..k."""
+def _route(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Order each rep's day, number the stops 1..k, and build the frame."""
     cols = [c.key for c in VISIT_COLUMNS] + ["customer_key"]
-    if rows.empty:
-        out = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-        for c in ("date", "due_date", "last_contact"):
-            out[c] = pd.Series(dtype="datetime64[ns]")
-        out["stop"] = pd.Series(dtype="int64")
-        out["days_overdue"] = pd.Series(dtype="int64")
-        return out
-    pieces = []
-    for (_d, _rep), day in rows.groupby(["date", "rep"], sort=True):
-        onsite = day[day["visit_type"] == ONSITE]
-        phone = day[day["visit_type"] == PHONE].sort_values(["_rank", "days_overdue", "customer_key"],
-                                                             ascending=[True, False, True], kind="stable")
-        ordered = pd.concat([_order_stops(onsite), phone])
-        ordered = ordered.assign(stop=np.arange(1, len(ordered) + 1))
-        pieces.append(ordered)
-    out = pd.concat(pieces, ignore_index=True)[cols]
+    groups: dict[tuple[dt.date, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["date"], row["rep"]), []).append(row)
+    ordered: list[dict[str, Any]] = []
+    for gkey in sorted(groups):
+        day = groups[gkey]
+        onsite = [r for r in day if r["visit_type"] == ONSITE]
+        phone = sorted((r for r in day if r["visit_type"] == PHONE),
+                       key=lambda r: (r["_rank"], -r["days_overdue"], r["customer_key"]))
+        for stop, row in enumerate(_order_stops(onsite) + phone, start=1):
+            row["stop"] = stop
+            ordered.append(row)
+    out = pd.DataFrame([{c: r[c] for c in cols} for r in ordered], columns=cols)
     for c in ("date", "due_date", "last_contact"):
         out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
-    out["stop"] = out["stop"].astype("int64")
-    out["days_overdue"] = out["days_overdue"].astype("int64")
-    return out.reset_index(drop=True)
+    for c in ("stop", "days_overdue"):
+        out[c] = out[c].astype("int64")
+    return out
 
 
-def _order_stops(day: pd.DataFrame) -> pd.DataFrame:
+def _order_stops(day: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Region by region; within the day, the shortest path over coordinates, else by address."""
-    if len(day) <= 1:
+    day = sorted(day, key=lambda r: (r["region"], r["address"], r["customer_key"]))
+    located = [r for r in day if not (math.isnan(r["_lat"]) or math.isnan(r["_lon"]))]
+    if len(located) < 2:
         return day
-    day = day.sort_values(["region", "address", "customer_key"], kind="stable")
-    has = day["_lat"].notna() & day["_lon"].notna()
-    if has.sum() < 2:
-        return day
-    located = day[has]
-    dist = routing.region_penalty(routing.haversine_matrix(located["_lat"], located["_lon"]), located["region"])
-    order = routing.shortest_path(dist)
-    located = located.iloc[order]
+    dist = routing.region_penalty(routing.haversine_matrix([r["_lat"] for r in located],
+                                                           [r["_lon"] for r in located]),
+                                  [r["region"] for r in located])
+    path = routing.shortest_path(dist)
+    if path[0] > path[-1]:  # a path and its reverse are equally short: start from the first in sort order
+        path = path[::-1]
+    located = [located[i] for i in path]
     # stops without coordinates follow the located stops of their region, regions in path order
-    region_order = list(dict.fromkeys(located["region"]))
-    rest = day[~has]
-    region_order += sorted(set(rest["region"]) - set(region_order))
-    parts = []
-    for region in region_order:
-        parts.append(located[located["region"] == region])
-        parts.append(rest[rest["region"] == region])
-    return pd.concat(parts)
+    rest = [r for r in day if math.isnan(r["_lat"]) or math.isnan(r["_lon"])]
+    regions = list(dict.fromkeys(r["region"] for r in located))
+    regions += sorted({r["region"] for r in rest} - set(regions))
+    return [r for reg in regions for r in located + rest if r["region"] == reg]
 
 
 # --------------------------------------------------------------------------- UDF helper
@@ -708,7 +700,7 @@ def next_visit_date(last_contact: Any, tier: Any, risk_level: Any, asof: Any, *,
             "Regular": settings.visit_days_regular}.get(tier_c or "", settings.visit_days_small)
     due = last + dt.timedelta(days=int(days)) if last is not None else asof_d
     if _code(_text(risk_level)) == "High" and tier_c in ("Key", "Major", "Regular"):
-        due = min(due, asof_d + dt.timedelta(days=int(settings.high_risk_within_days) - 1))
+        due = min(due, asof_d)  # the plan places High risk as early as capacity allows
     if tier_c == "Key":
         due = min(due, asof_d + dt.timedelta(days=int(settings.visit_days_key) - 1))
     return _first_day(due, asof_d, cal, last)
