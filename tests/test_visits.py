@@ -88,7 +88,8 @@ def _complaints(rows):
 # --------------------------------------------------------------------------- columns and API
 
 def test_public_api_and_columns_are_the_contract():
-    assert visits.__all__ == ["VISIT_COLUMNS", "UNPLACED_COLUMNS", "plan", "next_visit_date", "to_ics"]
+    assert visits.__all__ == ["VISIT_COLUMNS", "UNPLACED_COLUMNS", "plan", "next_visit_date", "to_ics",
+                              "ics_by_rep"]
     assert [(c.en, c.zh) for c in VISIT_COLUMNS][:12] == [
         ("Date", "日期"), ("Sales Rep", "业务员"), ("Stop", "顺序"), ("Customer ID", "客户编号"),
         ("Customer", "客户名称"), ("Tier", "客户等级"), ("Visit Type", "拜访方式"), ("Purpose", "拜访目的"),
@@ -432,6 +433,7 @@ def test_ics_is_strict_rfc5545_and_round_trips_special_characters():
     uids = [line for line in lines if line.startswith("UID:")]
     assert len(set(uids)) == len(uids)
     assert to_ics(p, "张三", lang="zh", asof=ASOF) == text  # deterministic
+    assert visits.ics_by_rep(p, lang="zh", asof=ASOF) == {"张三": text, "李四": to_ics(p, "李四", lang="zh", asof=ASOF)}
 
 
 def test_ics_parses_with_the_icalendar_package():

@@ -63,7 +63,7 @@ from xlcrm.model import Column, Frames, Lang
 from xlcrm.settings import Settings
 from xlcrm.workdays import WorkCalendar
 
-__all__ = ["VISIT_COLUMNS", "UNPLACED_COLUMNS", "plan", "next_visit_date", "to_ics"]
+__all__ = ["VISIT_COLUMNS", "UNPLACED_COLUMNS", "plan", "next_visit_date", "to_ics", "ics_by_rep"]
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +276,9 @@ def _accounts(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.D
         )
         if math.isnan(acc.risk):
             acc.risk = 0.0
+        last_order = _date(c.get("last_order")) or order_last.get(key)
+        if tier is None and acc.lifecycle is None and last_order is None:
+            acc.lifecycle = "Prospect"  # in the master, never ordered, no class given
         _rhythm(acc, settings, lang)
         if not acc.skip and not acc.rep:
             acc.skip = t(lang, "no sales rep in the customer master or the orders; enter one in the master",
@@ -283,7 +286,6 @@ def _accounts(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.D
         if not acc.skip and _departed(acc.rep, _text(m.get("rep_status")), settings):
             acc.skip = t(lang, "sales rep {rep} has left; assign a new rep in the customer master",
                          "业务员 {rep} 已离职, 请在客户档案中指定新业务员", rep=acc.rep)
-        last_order = _date(c.get("last_order")) or order_last.get(key)
         contacts = [d for d, is_phone in logged.get(key, []) if acc.channel == PHONE or not is_phone]
         if contacts:
             acc.last_contact = max(contacts)
@@ -757,7 +759,7 @@ def to_ics(plan: pd.DataFrame, rep: str, *, lang: Lang = "zh", asof: dt.date) ->
                             ("phone", "Phone", "电话"), ("days_overdue", "Days overdue", "逾期天数")):
             v = row.get(key)
             v = _value(_text(v), lang) if key == "tier" else _text(v)
-            if v:
+            if v and not (key == "days_overdue" and v == "0"):
                 desc.append(f"{t(lang, en, zh)}: {v}")
         lines += ["BEGIN:VEVENT", f"UID:{uid}@xlcrm", f"DTSTAMP:{stamp}",
                   f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
@@ -768,3 +770,9 @@ def to_ics(plan: pd.DataFrame, rep: str, *, lang: Lang = "zh", asof: dt.date) ->
         lines += ["DESCRIPTION:" + _ics_escape("\n".join(desc)), "TRANSP:TRANSPARENT", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "".join(_ics_fold(line) + "\r\n" for line in lines)
+
+
+def ics_by_rep(plan: pd.DataFrame, *, lang: Lang = "zh", asof: dt.date) -> dict[str, str]:
+    """rep -> that rep's calendar text (``to_ics``), for every rep in the plan, in name order."""
+    reps = sorted({_text(r) for r in plan["rep"]} - {""}) if len(plan) else []
+    return {rep: to_ics(plan, rep, lang=lang, asof=asof) for rep in reps}
