@@ -5,7 +5,6 @@ Prints figures, asserts nothing: python benchmarks/visits_plan.py [N] [REPS]
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 

@@ -12,8 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlcrm import routing
-from xlcrm.routing import (EARTH_RADIUS_KM, exact_path, haversine_matrix, heuristic_path, nearest_neighbour,
-                           path_length, region_penalty, shortest_path, two_opt)
+from xlcrm.routing import (
+    EARTH_RADIUS_KM,
+    exact_path,
+    haversine_matrix,
+    heuristic_path,
+    nearest_neighbour,
+    path_length,
+    region_penalty,
+    shortest_path,
+    two_opt,
+)
 
 
 def _brute(dist):

@@ -11,7 +11,7 @@ larger than any path to every pair in different regions makes every optimal (and
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -19,15 +19,15 @@ EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 
 __all__ = [
     "EARTH_RADIUS_KM",
-    "haversine_matrix",
-    "region_penalty",
-    "path_length",
-    "nearest_neighbour",
-    "two_opt",
-    "or_opt",
-    "heuristic_path",
     "exact_path",
+    "haversine_matrix",
+    "heuristic_path",
+    "nearest_neighbour",
+    "or_opt",
+    "path_length",
+    "region_penalty",
     "shortest_path",
+    "two_opt",
 ]
 
 
@@ -89,7 +89,7 @@ def two_opt(dist: np.ndarray, order: Sequence[int]) -> list[int]:
     improved = True
     while improved:
         improved = False
-        for i in range(0, n - 1):
+        for i in range(n - 1):
             for j in range(i + 1, n):
                 a_prev = dist[path[i - 1], path[i]] if i > 0 else 0.0
                 b_next = dist[path[j], path[j + 1]] if j < n - 1 else 0.0
@@ -117,7 +117,7 @@ def or_opt(dist: np.ndarray, order: Sequence[int]) -> list[int]:
         for size in (1, 2, 3):
             if size >= n:
                 break
-            for i in range(0, n - size + 1):
+            for i in range(n - size + 1):
                 seg = path[i:i + size]
                 before = path[i - 1] if i > 0 else None
                 after = path[i + size] if i + size < n else None

@@ -51,7 +51,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -63,7 +63,7 @@ from xlcrm.model import Column, Frames, Lang
 from xlcrm.settings import Settings
 from xlcrm.workdays import WorkCalendar
 
-__all__ = ["VISIT_COLUMNS", "UNPLACED_COLUMNS", "plan", "next_visit_date", "to_ics", "ics_by_rep"]
+__all__ = ["UNPLACED_COLUMNS", "VISIT_COLUMNS", "ics_by_rep", "next_visit_date", "plan", "to_ics"]
 
 log = logging.getLogger(__name__)
 
@@ -550,7 +550,7 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
                 state[a.key] = (nd, _first_day(nd, asof, cal, d), d)
             load[(rep, d)] = load.get((rep, d), 0) + min(room, len(ready))
 
-    rows = _rows(active, fixed, cal, asof, settings, lang)
+    rows = _rows(active, asof, lang)
     for a in active:
         due, start, _ = state[a.key]
         if last_day is not None and start <= last_day:
@@ -606,8 +606,7 @@ def _cadence_text(a: _Account, lang: Lang) -> str:
              "无等级 (统计期内无订单), 每 {n} 天电话联系", n=a.interval)
 
 
-def _rows(active: list[_Account], fixed: dict[str, dt.date], cal: WorkCalendar, asof: dt.date,
-          settings: Settings, lang: Lang) -> list[dict[str, Any]]:
+def _rows(active: list[_Account], asof: dt.date, lang: Lang) -> list[dict[str, Any]]:
     rows = []
     for a in active:
         prev, kind = a.last_contact, a.last_kind
@@ -751,7 +750,7 @@ def to_ics(plan: pd.DataFrame, rep: str, *, lang: Lang = "zh", asof: dt.date) ->
         if day is None:
             continue
         who = _text(row.get("customer_key")) or _text(row.get("customer_id")) or _text(row.get("customer"))
-        uid = hashlib.sha1(f"{rep}|{day.isoformat()}|{who}".encode("utf-8")).hexdigest()[:24]
+        uid = hashlib.sha1(f"{rep}|{day.isoformat()}|{who}".encode()).hexdigest()[:24]
         kind = _value(_text(row.get("visit_type")), lang)
         summary = f"{_text(row.get('stop'))}. {kind} {_text(row.get('customer'))}".strip()
         desc = [_text(row.get("purpose"))]
