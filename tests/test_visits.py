@@ -475,15 +475,20 @@ def customer_sets(draw):
         r["master_rep"] = r["rep"]
     cap = draw(st.integers(1, 6))
     asof = D(2026, 9, 1) + dt.timedelta(days=draw(st.integers(0, 120)))
-    return rows, cap, asof
+    owed = [r["key"] for r in rows if draw(st.integers(0, 4)) == 0]
+    complaints = [{"complaint_id": f"T-{k}", "customer_key": k, "received": asof - dt.timedelta(days=20),
+                   "status": "closed", "is_open": False,
+                   "closed": asof - dt.timedelta(days=draw(st.integers(0, 10))),
+                   "is_dissatisfied": False, "followup_date": None} for k in owed]
+    return rows, cap, asof, complaints
 
 
 @given(customer_sets())
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_plan_invariants_capacity_days_off_stops_first_week(case):
-    rows, cap, asof = case
+    rows, cap, asof, owed = case
     s = Settings(visits_per_day=cap)
-    p, u = _plan(rows, s=s, asof=asof)
+    p, u = _plan(rows, s=s, asof=asof, complaints=_complaints(owed) if owed else None)
     cal = WorkCalendar()
     horizon = asof + dt.timedelta(days=s.plan_days - 1)
     # capacity never exceeded; only working days; inside the horizon
@@ -508,9 +513,31 @@ def test_plan_invariants_capacity_days_off_stops_first_week(case):
     for r in rows:
         if r["tier"] == "Key" or (r["level"] == "High" and r["tier"] in ("Key", "Major", "Regular")):
             assert r["key"] in seen or r["key"] in listed
-    # when the first week has room for all of them, none is missing
+    # when the first week has room for all of them (and the complaint follow-ups), none is missing
     for rep in ("张三", "李四"):
         must = [r for r in rows if r["rep"] == rep and (r["tier"] == "Key" or (
             r["level"] == "High" and r["tier"] in ("Key", "Major", "Regular")))]
-        if len(must) <= cap * len(cal.workdays_between(asof, week_end)):
+        extra = {c["customer_key"] for c in owed} & {r["key"] for r in rows if r["rep"] == rep and r not in must}
+        if len(must) + len(extra) <= cap * len(cal.workdays_between(asof, week_end)):
             assert {r["key"] for r in must} <= seen
+    # a complaint follow-up still owed is planned or listed
+    planned = set(p["customer_key"])
+    for c in owed:
+        assert c["customer_key"] in planned or c["customer_key"] in listed
+
+
+def test_next_visit_date_takes_excel_serial_dates_as_xlwings_passes_them():
+    # Excel serial 46336 is 2026-11-10 (days since 1899-12-30)
+    assert next_visit_date(46336.0, "Major", None, 46349.0) == D(2026, 11, 24)
+    assert next_visit_date(None, "Key", None, dt.datetime(2026, 11, 23)) == ASOF
+
+
+def test_visits_and_orders_after_the_as_of_date_are_ignored():
+    orders = pd.DataFrame({"customer_key": ["A", "A"], "order_date": pd.to_datetime(["2026-10-01", "2026-12-01"]),
+                           "rep": ["老王", "小李"]})
+    rows = [{"key": "A", "tier": "Regular", "master_rep": None}]
+    p, _ = _plan(rows, orders=orders, visits_log=[("A", "2026-11-30", "小李", "上门")])
+    assert p["rep"].iloc[0] == "老王"
+    # the last contact is the October order (the December order and the November 30 visit are after as-of)
+    assert p["last_contact"].iloc[0].date() == D(2026, 10, 1)
+    assert p["due_date"].iloc[0].date() == D(2026, 10, 31) and p["date"].iloc[0].date() == ASOF

@@ -154,6 +154,10 @@ def _date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):  # an Excel serial date (UDF input)
+        if not 0 < value < 2958466:
+            return None
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
     try:
         return pd.Timestamp(value).date()
     except (TypeError, ValueError):
