@@ -541,3 +541,16 @@ def test_visits_and_orders_after_the_as_of_date_are_ignored():
     # the last contact is the October order (the December order and the November 30 visit are after as-of)
     assert p["last_contact"].iloc[0].date() == D(2026, 10, 1)
     assert p["due_date"].iloc[0].date() == D(2026, 10, 31) and p["date"].iloc[0].date() == ASOF
+
+
+def test_complaint_flags_as_yes_no_codes_are_read_as_flags():
+    comp = _complaints([{"complaint_id": "C-1", "customer_key": "R", "received": "2026-11-01", "status": "closed",
+                         "is_open": "No", "closed": "2026-11-05", "is_dissatisfied": "是",
+                         "followup_date": "2026-11-19"}])
+    p, _ = _plan([{"key": "R", "tier": "Regular"}], visits_log=[("R", "2026-11-19", "张三", "上门")],
+                 complaints=comp)
+    assert "回访不满意" in p["purpose"].iloc[0]
+    comp.loc[0, "is_dissatisfied"] = "否"
+    p, _ = _plan([{"key": "R", "tier": "Regular"}], visits_log=[("R", "2026-11-19", "张三", "上门")],
+                 complaints=comp)
+    assert _dates(p, "R") == [D(2026, 12, 18)]

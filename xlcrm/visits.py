@@ -172,6 +172,16 @@ def _float(value: Any) -> float:
     return f
 
 
+def _flag(value: Any, *, default: bool) -> bool:
+    """A yes/no cell: bools, 1/0, or the codes and their zh forms ("Yes"/"是"); blank -> ``default``."""
+    text = _text(value)
+    if not text:
+        return default
+    if isinstance(value, (bool, int, float)):
+        return bool(value)
+    return _code(text).lower() in ("yes", "true", "y", "1", "open")
+
+
 def _tier(value: Any) -> str | None:
     c = _code(_text(value))
     return c if c in _TIERS else None
@@ -361,8 +371,7 @@ def _complaint_items(complaints: pd.DataFrame | None, frames: Frames | None, acc
         cid = _text(row.get("complaint_id")) or "?"
         closed = _date(row.get("closed"))
         follow = _date(row.get("followup_date"))
-        is_open = bool(row.get("is_open")) if row.get("is_open") is not None and not pd.isna(row.get("is_open")) \
-            else closed is None
+        is_open = _flag(row.get("is_open"), default=closed is None)
         if closed is not None and closed > asof:
             closed, is_open = None, True
         if is_open or closed is None:
@@ -372,8 +381,7 @@ def _complaint_items(complaints: pd.DataFrame | None, frames: Frames | None, acc
         if closed < lookback:
             continue
         visits_after = [d for d, _ in logged.get(key, []) if d >= closed]
-        dissatisfied = row.get("is_dissatisfied")
-        dissatisfied = bool(dissatisfied) if dissatisfied is not None and not pd.isna(dissatisfied) else False
+        dissatisfied = _flag(row.get("is_dissatisfied"), default=False)
         if follow is not None and follow > asof:
             follow = None
         if follow is None or follow < closed:
