@@ -554,3 +554,27 @@ def test_complaint_flags_as_yes_no_codes_are_read_as_flags():
     p, _ = _plan([{"key": "R", "tier": "Regular"}], visits_log=[("R", "2026-11-19", "张三", "上门")],
                  complaints=comp)
     assert _dates(p, "R") == [D(2026, 12, 18)]
+
+
+def test_lost_customer_rhythm_comes_from_its_own_setting():
+    rows = [{"key": "L", "tier": None, "lifecycle": "Lost", "last_order": "2026-05-01"}]
+    log = [("L", "2026-11-02", "张三", "电话回访")]
+    p, _ = _plan(rows, visits_log=log, s=Settings(visit_days_lost=21))
+    assert _dates(p, "L") == [D(2026, 11, 23), D(2026, 12, 14)]  # Mon 11-02 + 21 = Mon 11-23, then + 21
+    assert p["visit_type"].eq("Phone").all()
+    assert "流失客户, 每 21 天电话回访" in p["purpose"].iloc[0]
+
+
+def test_stops_without_coordinates_follow_their_region():
+    rows = [{"key": "E1", "tier": "Regular", "region": "东区", "lat": 31.0, "lon": 121.3, "last_order": "2026-06-01"},
+            {"key": "E2", "tier": "Regular", "region": "东区", "lat": 31.0, "lon": 121.4, "last_order": "2026-06-01"},
+            {"key": "EX", "tier": "Regular", "region": "东区", "last_order": "2026-06-01"},
+            {"key": "W1", "tier": "Regular", "region": "西区", "lat": 31.0, "lon": 120.5, "last_order": "2026-06-01"},
+            {"key": "NX", "tier": "Regular", "region": "北区", "last_order": "2026-06-01"}]
+    p, _ = _plan(rows, s=Settings(plan_days=1))
+    order = list(p.sort_values("stop")["customer_key"])
+    regions = list(p.sort_values("stop")["region"])
+    # each region's stops are consecutive; the unlocated east stop comes right after the located ones
+    assert [r for i, r in enumerate(regions) if i == 0 or regions[i - 1] != r] == list(dict.fromkeys(regions))
+    assert order.index("EX") == max(order.index("E1"), order.index("E2")) + 1
+    assert order[-1] == "NX"
