@@ -578,3 +578,18 @@ def test_stops_without_coordinates_follow_their_region():
     assert [r for i, r in enumerate(regions) if i == 0 or regions[i - 1] != r] == list(dict.fromkeys(regions))
     assert order.index("EX") == max(order.index("E1"), order.index("E2")) + 1
     assert order[-1] == "NX"
+
+
+def test_ics_text_escaping_and_folding_follow_rfc5545_examples():
+    from xlcrm.ics import escape_text, fold
+    # RFC 5545 3.8.1.5 DESCRIPTION example value, escaped as the RFC shows it
+    assert escape_text("Meeting to provide technical review for \"Phoenix\" design.\nHappy Face Conference Room. "
+                       "Phoenix design team MUST attend this meeting.\nRSVP to team leader.") == (
+        "Meeting to provide technical review for \"Phoenix\" design.\\nHappy Face Conference Room. "
+        "Phoenix design team MUST attend this meeting.\\nRSVP to team leader.")
+    assert escape_text("a,b;c\\d") == "a\\,b\\;c\\\\d"
+    line = "DESCRIPTION:" + "客户拜访计划" * 30
+    folded = fold(line).split("\r\n")
+    assert all(len(part.encode()) <= 75 for part in folded)
+    assert all(part.startswith(" ") for part in folded[1:])
+    assert folded[0] + "".join(part[1:] for part in folded[1:]) == line

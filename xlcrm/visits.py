@@ -38,8 +38,12 @@ Rules (defaults in ``xlcrm.settings.VISITS``):
   else the rep the classification reports. A rep listed as departed
   (``departed_reps`` or the master's rep status) plans nothing: the customer is listed.
 * **Route** per rep and day: on-site stops grouped by region and ordered to shorten
-  travel on the master's coordinates (``xlcrm.routing``), else by region and address;
-  phone calls after the visits; ``Stop`` is 1..k per rep and day.
+  travel on the master's coordinates (``xlcrm.routing``: haversine distances; exact for
+  up to 9 stops, nearest neighbour + 2-opt + Or-opt beyond), else by region and address;
+  stops without coordinates follow their region's located stops; phone calls come after
+  the visits, most important first; ``Stop`` is 1..k per rep and day.
+* A customer placed late for a hard deadline appears in both frames: in the plan on the
+  day it got, and in the second frame saying which deadline it missed and why.
 """
 
 from __future__ import annotations
@@ -49,12 +53,12 @@ import hashlib
 import heapq
 import logging
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from xlcrm import ics as _ics
 from xlcrm import routing
 from xlcrm.i18n import code as _code
 from xlcrm.i18n import t
@@ -367,6 +371,7 @@ def _complaint_items(complaints: pd.DataFrame | None, frames: Frames | None, acc
         key = _text(row.get("customer_key"))
         acc = accounts.get(key)
         if acc is None:
+            log.debug("complaint %s: customer %r is not among the plan's customers", row.get("complaint_id"), key)
             continue
         cid = _text(row.get("complaint_id")) or "?"
         closed = _date(row.get("closed"))
@@ -721,27 +726,6 @@ def next_visit_date(last_contact: Any, tier: Any, risk_level: Any, asof: Any, *,
 
 # --------------------------------------------------------------------------- iCalendar
 
-def _ics_escape(text: str) -> str:
-    """RFC 5545 3.3.11 TEXT: backslash, semicolon, comma and newlines escaped."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return re.sub(r"\r\n|\r|\n", "\\\\n", text)
-
-
-def _ics_fold(line: str) -> str:
-    """RFC 5545 3.1: lines of at most 75 octets, continued with CRLF + space; never inside a UTF-8 character."""
-    out, cur, size = [], [], 0
-    limit = 75
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            out.append("".join(cur))
-            cur, size, limit = [], 0, 74  # continuation lines begin with one space
-        cur.append(ch)
-        size += n
-    out.append("".join(cur))
-    return "\r\n ".join(out)
-
-
 def to_ics(plan: pd.DataFrame, rep: str, *, lang: Lang = "zh", asof: dt.date) -> str:
     """One rep's plan as an RFC 5545 calendar: one all-day VEVENT per visit or call.
 
@@ -753,7 +737,7 @@ def to_ics(plan: pd.DataFrame, rep: str, *, lang: Lang = "zh", asof: dt.date) ->
     stamp = asof_d.strftime("%Y%m%dT000000Z")
     name = t(lang, "Visit plan {rep}", "拜访计划 {rep}", rep=rep)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//xlcrm//visit plan//EN", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", "X-WR-CALNAME:" + _ics_escape(name)]
+             "METHOD:PUBLISH", "X-WR-CALNAME:" + _ics.escape_text(name)]
     mine = plan[plan["rep"].map(_text) == _text(rep)] if len(plan) else plan
     if len(mine):
         mine = mine.sort_values(["date", "stop"], kind="stable")
@@ -775,12 +759,12 @@ def to_ics(plan: pd.DataFrame, rep: str, *, lang: Lang = "zh", asof: dt.date) ->
         lines += ["BEGIN:VEVENT", f"UID:{uid}@xlcrm", f"DTSTAMP:{stamp}",
                   f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
                   f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}",
-                  "SUMMARY:" + _ics_escape(summary)]
+                  "SUMMARY:" + _ics.escape_text(summary)]
         if _text(row.get("address")):
-            lines.append("LOCATION:" + _ics_escape(_text(row.get("address"))))
-        lines += ["DESCRIPTION:" + _ics_escape("\n".join(desc)), "TRANSP:TRANSPARENT", "END:VEVENT"]
+            lines.append("LOCATION:" + _ics.escape_text(_text(row.get("address"))))
+        lines += ["DESCRIPTION:" + _ics.escape_text("\n".join(desc)), "TRANSP:TRANSPARENT", "END:VEVENT"]
     lines.append("END:VCALENDAR")
-    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+    return _ics.join_lines(lines)
 
 
 def ics_by_rep(plan: pd.DataFrame, *, lang: Lang = "zh", asof: dt.date) -> dict[str, str]:
