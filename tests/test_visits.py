@@ -593,3 +593,18 @@ def test_ics_text_escaping_and_folding_follow_rfc5545_examples():
     assert all(len(part.encode()) <= 75 for part in folded)
     assert all(part.startswith(" ") for part in folded[1:])
     assert folded[0] + "".join(part[1:] for part in folded[1:]) == line
+
+
+def test_complaint_answered_without_a_date_needs_no_visit_but_an_unhappy_answer_does():
+    # complaints.track sets followed_up when a satisfaction answer is recorded, dated or not
+    base = {"complaint_id": "C-5", "customer_key": "R", "received": "2026-11-01", "status": "closed",
+            "is_open": False, "closed": "2026-11-18", "followup_date": None, "followed_up": True}
+    rows = [{"key": "R", "tier": "Regular"}]
+    log = [("R", "2026-11-16", "张三", "上门")]  # rhythm alone: Mon 11-16 + 30 = Wed 12-16
+    happy = _complaints([dict(base, is_dissatisfied=False)])
+    p, _ = _plan(rows, visits_log=log, complaints=happy)
+    assert _dates(p, "R") == [D(2026, 12, 16)]
+    unhappy = _complaints([dict(base, is_dissatisfied=True)])
+    p, _ = _plan(rows, visits_log=log, complaints=unhappy)
+    assert _dates(p, "R")[0] == ASOF  # Wed 11-18 + 2 working days = Fri 11-20, already past: at once
+    assert "投诉 C-5 回访不满意" in p["purpose"].iloc[0]

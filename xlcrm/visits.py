@@ -25,7 +25,9 @@ Rules (defaults in ``xlcrm.settings.VISITS``):
   ``complaint_followup_workdays`` working days after the resolution; a follow-up that
   found the customer dissatisfied, again at once ("follow up until satisfied", 003).
   A follow-up counts as made when the register has a follow-up date on or after the
-  closed date, or the log has a visit on or after it.
+  closed date or an answer (``followed_up``), or the log has a visit on or after the
+  closed date. Complaints resolved more than ``complaint_followup_lookback_days`` ago
+  are not followed up any more; open complaints are mentioned on every visit.
 * **Working days only** (``xlcrm.workdays.WorkCalendar``: weekends, statutory
   holidays and official make-up days, plus the settings' overrides), from the as-of
   date for ``plan_days`` days.
@@ -383,26 +385,33 @@ def _complaint_items(complaints: pd.DataFrame | None, frames: Frames | None, acc
             acc.notes.append(t(lang, "complaint {id} still open: ask about progress",
                                "投诉 {id} 处理中, 了解进展", id=cid))
             continue
-        if closed < lookback:
-            continue
         visits_after = [d for d, _ in logged.get(key, []) if d >= closed]
         dissatisfied = _flag(row.get("is_dissatisfied"), default=False)
         if follow is not None and follow > asof:
             follow = None
-        if follow is None or follow < closed:
-            if visits_after:
-                continue  # a visit since the resolution is the follow-up
+        if follow is not None and follow < closed:
+            follow = None  # a date before the resolution is not its follow-up
+        # complaints.track's ``followed_up``: an answer (satisfaction) is recorded even without a date
+        answered = follow is not None or _flag(row.get("followed_up"), default=False)
+        if not answered:
+            if closed < lookback or visits_after:
+                continue  # too old to matter, or a visit since the resolution was the follow-up
             deadline = cal.add_workdays(closed, n)
             out.setdefault(key, []).append((deadline, asof, t(
                 lang, "complaint {id} resolved {d}: follow up to confirm satisfaction",
                 "投诉 {id} 已于 {d} 解决, 回访确认满意", id=cid, d=closed.isoformat())))
         elif dissatisfied:
-            if any(d > follow for d in visits_after):
-                continue
-            deadline = cal.add_workdays(follow, n)
-            out.setdefault(key, []).append((deadline, asof, t(
-                lang, "complaint {id}: customer dissatisfied at the follow-up on {d}; visit again until satisfied",
-                "投诉 {id} 于 {d} 回访不满意, 再次回访直到满意", id=cid, d=follow.isoformat())))
+            ref = follow or closed
+            if ref < lookback or (follow is not None and any(d > follow for d in visits_after)):
+                continue  # a visit after the unhappy follow-up is the next round
+            deadline = cal.add_workdays(ref, n)
+            if follow is not None:
+                text = t(lang, "complaint {id}: customer dissatisfied at the follow-up on {d}; visit again "
+                         "until satisfied", "投诉 {id} 于 {d} 回访不满意, 再次回访直到满意", id=cid, d=follow.isoformat())
+            else:
+                text = t(lang, "complaint {id}: customer dissatisfied at the follow-up; visit again until satisfied",
+                         "投诉 {id} 回访不满意, 再次回访直到满意", id=cid)
+            out.setdefault(key, []).append((deadline, asof, text))
     return out
 
 
