@@ -180,9 +180,9 @@ def test_untiered_customers_lost_by_phone_target_on_site_prospect_by_phone_non_c
     p, u = _plan(rows)
     kinds = dict(zip(p["customer_key"], p["visit_type"]))
     assert kinds == {"L": "Phone", "T": "On-site", "P": "Phone"}
-    assert list(u["customer_key"]) == ["N"] and "非客户" in u["reason"].iloc[0]
+    assert u.empty  # a non-customer is left out by choice, not listed as a problem
     p0, u0 = _plan(rows, s=Settings(visit_days_lost=0, visit_days_prospect=0))
-    assert p0.empty and set(u0["customer_key"]) == {"L", "T", "P", "N"}
+    assert p0.empty and u0.empty
 
 
 # --------------------------------------------------------------------------- hard deadlines
@@ -608,3 +608,13 @@ def test_complaint_answered_without_a_date_needs_no_visit_but_an_unhappy_answer_
     p, _ = _plan(rows, visits_log=log, complaints=unhappy)
     assert _dates(p, "R")[0] == ASOF  # Wed 11-18 + 2 working days = Fri 11-20, already past: at once
     assert "投诉 C-5 回访不满意" in p["purpose"].iloc[0]
+
+
+def test_fill_in_classes_take_free_slots_only_and_are_not_listed_when_none_are_left():
+    s = Settings(visits_per_day=1, plan_days=1)
+    rows = [{"key": "R", "tier": "Regular", "last_order": "2026-06-01"},
+            {"key": "L", "tier": None, "lifecycle": "Lost", "last_order": "2025-01-01"},
+            {"key": "S", "tier": "Small", "last_order": "2025-06-01"}]
+    p, u = _plan(rows, s=s)
+    assert list(p["customer_key"]) == ["R"]
+    assert list(u["customer_key"]) == ["S"]  # the Small customer is owed a call; the Lost one is fill-in

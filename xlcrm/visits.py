@@ -10,9 +10,13 @@ Rules (defaults in ``xlcrm.settings.VISITS``):
 * **Rhythm by tier.** Key every 7 days on site, Major 14 on site, Regular 30 on site,
   Small 90 by phone. A customer without a tier: Lost -> a win-back phone call every
   ``visit_days_lost`` days; Target -> on site and Prospect -> by phone every
-  ``visit_days_prospect`` days; other untiered current customers -> like Small;
-  Non-customers are not planned. A rhythm of 0 leaves the class out. Each left-out
-  customer is listed in the second frame with the reason.
+  ``visit_days_prospect`` days; other untiered current customers -> like Small.
+  Non-customers are not planned, and a rhythm of 0 leaves its class out: these are
+  choices, so they are not listed. Lost, Prospect and Target customers rank last and
+  fill the slots left free; when none are left they are not listed either (the
+  win-back list of ``churn`` covers Lost customers). The second frame lists only what
+  needs fixing: customers without a rep or with a departed rep, tiered customers the
+  capacity could not hold, and hard deadlines missed.
 * **Due date** = last contact + rhythm. The last contact is the visit log's latest
   visit on or before the as-of date (for on-site customers a logged phone call does
   not count), else the last order, else "due now". So a visit recorded in the log
@@ -103,6 +107,7 @@ UNPLACED_COLUMNS: list[Column] = [
 ONSITE, PHONE = "On-site", "Phone"
 _TIERS = ("Key", "Major", "Regular", "Small")
 _TIER_RANK = {"Key": 0, "Major": 1, "Regular": 2, "Small": 3}
+_FILL_IN_RANK = 5  # Lost (5), Prospect/Target (6): take free slots only, not listed when none are left
 _DEPARTED_WORDS = ("离职", "已离职", "调离", "停用", "left", "departed", "inactive", "former")
 _PHONE_WORDS = ("phone", "call", "电话", "微信", "wechat", "短信", "sms", "线上", "online", "视频", "video")
 
@@ -137,6 +142,7 @@ class _Account:
     notes: list[str] = field(default_factory=list)  # open complaints etc., every visit
     checks: list[str] = field(default_factory=list)
     skip: str = ""  # why it is not planned at all
+    listed: bool = True  # a skip worth listing (a problem to fix), not a choice (non-customer, rhythm 0)
     visits: list[dt.date] = field(default_factory=list)
 
 
@@ -326,7 +332,7 @@ def _rhythm(acc: _Account, settings: Settings, lang: Lang) -> None:
         acc.interval = int({"Key": s.visit_days_key, "Major": s.visit_days_major,
                             "Regular": s.visit_days_regular, "Small": s.visit_days_small}[acc.tier])
     elif acc.lifecycle == "Non-customer":
-        acc.skip = t(lang, "non-customer: not planned", "非客户, 不安排拜访")
+        acc.skip, acc.listed = t(lang, "non-customer: not planned", "非客户, 不安排拜访"), False
         return
     elif acc.lifecycle == "Lost":
         acc.channel, acc.interval, acc.rank = PHONE, int(s.visit_days_lost), 5
@@ -338,6 +344,7 @@ def _rhythm(acc: _Account, settings: Settings, lang: Lang) -> None:
     if acc.interval <= 0:
         acc.skip = t(lang, "{cls}: the rhythm in the settings is 0, so not planned",
                      "{cls}: 设置中的联系间隔为 0, 不安排", cls=_value(acc.tier or acc.lifecycle or "", lang))
+        acc.listed = False
 
 
 def _checks(acc: _Account, owing: bool, lang: Lang) -> list[str]:
@@ -485,8 +492,10 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
     unplaced: list[dict[str, Any]] = []
     active = [a for a in accounts if not a.skip]
     for a in accounts:
-        if a.skip:
+        if a.skip and a.listed:
             unplaced.append(_unplaced_row(a, None, a.skip))
+        elif a.skip:
+            log.debug("visits: %s left out: %s", a.key, a.skip)
 
     first = days[0] if days else None
     last_day = days[-1] if days else None
@@ -579,7 +588,9 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
     rows = _rows(active, asof, lang)
     for a in active:
         due, start, _ = state[a.key]
-        if last_day is not None and start <= last_day:
+        if last_day is not None and start <= last_day and a.rank >= _FILL_IN_RANK and a.deadline is None:
+            log.debug("visits: no free slot for fill-in customer %s", a.key)
+        elif last_day is not None and start <= last_day:
             reason = t(lang, "no free slot for {rep} by {end} ({cap} a day); due {due}",
                        "{rep} 到 {end} 前没有空位 (每日 {cap} 次); 应于 {due} 拜访",
                        rep=a.rep, end=last_day.isoformat(), cap=cap, due=due.isoformat())
