@@ -618,3 +618,10 @@ def test_fill_in_classes_take_free_slots_only_and_are_not_listed_when_none_are_l
     p, u = _plan(rows, s=s)
     assert list(p["customer_key"]) == ["R"]
     assert list(u["customer_key"]) == ["S"]  # the Small customer is owed a call; the Lost one is fill-in
+
+
+def test_swapped_latitude_and_longitude_are_read_the_right_way_round():
+    lon = {"E1": 121.10, "E2": 121.30, "E3": 121.20}
+    rows = [{"key": k, "tier": "Regular", "last_order": "2026-06-01", "lat": v, "lon": 31.0} for k, v in lon.items()]
+    p, _ = _plan(rows, s=Settings(plan_days=1))
+    assert list(p.sort_values("stop")["customer_key"]) in (["E1", "E3", "E2"], ["E2", "E3", "E1"])

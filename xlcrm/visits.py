@@ -286,7 +286,10 @@ def _accounts(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.D
             lifecycle = "Non-customer"
         lat, lon = _float(m.get("latitude")), _float(m.get("longitude"))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            lat = lon = math.nan
+            if -90 <= lon <= 90 and -180 <= lat <= 180:
+                lat, lon = lon, lat  # columns swapped (China: lat 18-54, lon 73-135), a common slip
+            else:
+                lat = lon = math.nan
         acc = _Account(
             key=key,
             customer_id=_text(c.get("customer_id")) or _text(m.get("customer_id")),
