@@ -97,6 +97,12 @@ VISITS = [
     Setting("visits_per_day", "每人每日拜访数", "Visits per rep per day", 6, "capacity of one rep on one working day", "int"),
     Setting("holidays", "节假日", "Holidays", [], "extra days off (dates separated by , or newlines)", "dates"),
     Setting("workdays", "调休工作日", "Extra working days", [], "weekend days that are working days", "dates"),
+    Setting("visit_days_lost", "流失客户联系间隔", "Lost contact every days", 90,
+            "days between win-back phone calls to Lost customers without a tier; 0 = not planned", "int"),
+    Setting("visit_days_prospect", "潜在客户联系间隔", "Prospect contact every days", 30,
+            "days between visits to Target (on site) and Prospect (phone) customers; 0 = not planned", "int"),
+    Setting("complaint_followup_lookback_days", "投诉回访追溯天数", "Complaint follow-up lookback days", 90,
+            "complaints resolved longer ago than this get no follow-up visit any more", "int"),
 ]
 
 COMPLAINTS = [
