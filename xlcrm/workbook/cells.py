@@ -29,7 +29,7 @@ BLANK_MARKS = frozenset({"-", "--", "—", "——", "–", "－", "/", "n/a", "
 
 _EXCEL_EPOCH_1900 = np.datetime64("1899-12-30", "ns")
 _EXCEL_EPOCH_1904 = np.datetime64("1904-01-01", "ns")
-_MAX_SERIAL = 2958465  # 9999-12-31
+_MAX_SERIAL = 109574  # 2199-12-31: later serials are not business dates (and overflow datetime64[ns])
 
 _CURRENCY = re.compile(r"(?i)(rmb|cny|usd|hkd|eur|人民币|万元|元|圆|块|[¥￥$€£])")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -190,13 +190,16 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------------- dates
 
 _KIND: dict[type, int] = {
-    dt.datetime: 1, pd.Timestamp: 1, dt.date: 2, float: 3, int: 3, np.float64: 3, np.int64: 3,
+    dt.datetime: 1, pd.Timestamp: 1, np.datetime64: 1, dt.date: 2, float: 3, int: 3, np.float64: 3, np.int64: 3,
     np.float32: 3, np.int32: 3, str: 4, np.str_: 4,
 }
 
 
 def _serial_to_ns(x: np.ndarray, date1904: bool) -> np.ndarray:
     epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH_1900
+    if not date1904:
+        # Excel counts a phantom 1900-02-29 (serial 60): serials below it are one day later.
+        x = np.where(x < 60, x + 1, x)
     ns = np.round(x * 86_400_000_000).astype("int64") * 1000  # to the microsecond, as Excel shows
     return epoch + ns.astype("timedelta64[ns]")
 
@@ -209,12 +212,14 @@ def _date_from_text(text: str, date1904: bool) -> np.datetime64 | None:
         h = int(m.group(4) or 0)
         mi = int(m.group(5) or 0)
         sec = float(m.group(6) or 0)
+        if not 1900 <= y <= 2199:
+            return None
         try:
             base = dt.datetime(y, mo, d, h, mi)
         except ValueError:
             return None
         return np.datetime64(base, "ns") + np.timedelta64(int(round(sec * 1e6)), "us")
-    if s.isdigit() and len(s) == 8:
+    if s.isdigit() and len(s) == 8 and 1900 <= int(s[:4]) <= 2199:
         try:
             return np.datetime64(dt.datetime(int(s[:4]), int(s[4:6]), int(s[6:])), "ns")
         except ValueError:
@@ -226,7 +231,8 @@ def _date_from_text(text: str, date1904: bool) -> np.datetime64 | None:
         return None
     for fmt in _EN_DATE_FORMATS:
         try:
-            return np.datetime64(dt.datetime.strptime(s, fmt), "ns")
+            d = dt.datetime.strptime(s, fmt)
+            return np.datetime64(d, "ns") if 1900 <= d.year <= 2199 else None
         except ValueError:
             continue
     return None
@@ -237,7 +243,7 @@ def _date_from_number(x: float, date1904: bool) -> np.datetime64 | None:
         return None
     if 1 <= x <= _MAX_SERIAL:
         return _serial_to_ns(np.array([x]), date1904)[0]
-    if x.is_integer() and 19000101 <= x <= 29991231:  # 20240105 typed as a number
+    if x.is_integer() and 19000101 <= x <= 21991231:  # 20240105 typed as a number
         return _date_from_text(str(int(x)), date1904)
     return None
 
@@ -309,8 +315,10 @@ def parse_dates(values: pd.Series, *, date1904: bool = False) -> tuple[pd.Series
         if miss.any():
             fast2 = pd.to_datetime(strs[miss], format="%Y-%m-%d", errors="coerce")
             fast[miss] = fast2
-            miss = fast.isna().to_numpy()
-        vals = fast.to_numpy(dtype="datetime64[ns]")
+        years = fast.dt.year
+        fast = fast.where((years >= 1900) & (years <= 2199))
+        miss = fast.isna().to_numpy()
+        vals = fast.astype("datetime64[ns]").to_numpy().copy()
         if miss.any():
             cache: dict[str, np.datetime64 | None] = {}
             for j in np.flatnonzero(miss):
