@@ -35,8 +35,8 @@ def normalise_header(text: str) -> str:
     s = unicodedata.normalize("NFKC", str(text)).strip().lower()
     s = s.replace("\n", " ")
     stripped = _BRACKETS.sub(" ", s).strip()
-    if stripped:  # a header that is only a bracket keeps it
-        s = stripped
+    # A header that is only a bracket ("【金额】") keeps its words.
+    s = stripped if stripped else re.sub(r"[()\[\]【】〔〕<>]", "", s)
     s = s.strip(" *:")
     s2 = _UNIT_SUFFIX.sub("", s).strip()
     if s2:
