@@ -277,6 +277,14 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
 
     keep = ~blank_all
     skipped = 0
+    # A row with a readable number or date carries data; one with only text may be a note.
+    informative = np.zeros(n, bool)
+    for key, v in out.items():
+        t = fields[key].type
+        if t == "date":
+            informative |= ~np.isnat(v)
+        elif t == "number":
+            informative |= ~np.isnan(v)
     if role in _CUSTOMER_ROLES:
         ids = out.get("customer_id", np.full(n, None, dtype=object))
         names = out.get("customer_name", np.full(n, None, dtype=object))
@@ -285,9 +293,10 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
         cand = np.flatnonzero(keep & no_cust)
         total_row = np.zeros(n, bool)
         total_row[cand] = _row_texts_have_total(data, cand)
+        notes = keep & no_cust & ~informative & ~total_row
         totals = keep & (total_cust | total_row)
-        skipped += int(totals.sum())
-        keep &= ~totals
+        skipped += int(totals.sum()) + int(notes.sum())
+        keep &= ~totals & ~notes
         missing = keep & no_cust
         if missing.any():
             c_first = raw.first_col + min(hm.columns)
