@@ -321,8 +321,9 @@ def parse_dates(values: pd.Series, *, date1904: bool = False) -> tuple[pd.Series
         vals = fast.astype("datetime64[ns]").to_numpy().copy()
         if miss.any():
             cache: dict[str, np.datetime64 | None] = {}
+            strs_arr = strs.to_numpy(dtype=object)
             for j in np.flatnonzero(miss):
-                t = strs.iat[j]
+                t = strs_arr[j]
                 if t not in cache:
                     cache[t] = _date_from_text(t, date1904)
                 r = cache[t]
@@ -353,10 +354,25 @@ def normalise_text(values: pd.Series) -> np.ndarray:
     out = np.full(len(s), None, dtype=object)
     if blank.all():
         return out
-    sub = s[~blank]
-    uniq = pd.unique(sub.to_numpy(dtype=object))
-    table = {u: _norm_text_one(u) for u in uniq}
-    out[~blank] = [table[v] for v in sub.to_numpy(dtype=object)]
+    if s.dtype == object:
+        is_str = _is_str_mask(s, blank)
+        others = ~blank & ~is_str
+        if others.any():
+            out[others] = [_norm_text_one(v) for v in s.to_numpy()[others]]
+    else:
+        is_str = ~blank
+    if is_str.any():
+        # Arrow kernels for the bulk of a large sheet (pandas' .str methods loop in Python here).
+        import pyarrow as pa
+        import pyarrow.compute as pac
+
+        src = s[is_str] if s.dtype != object else s.to_numpy()[is_str]
+        arr = pa.array(src, type=pa.large_string(), from_pandas=True)
+        arr = pac.utf8_normalize(arr, "NFKC")
+        arr = pac.utf8_trim_whitespace(pac.replace_substring_regex(arr, r"\s+", " "))
+        vals = arr.to_numpy(zero_copy_only=False).astype(object)
+        vals[vals == ""] = None
+        out[is_str] = vals
     return out
 
 

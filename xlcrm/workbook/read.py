@@ -110,15 +110,22 @@ def is_total_text(text: Any) -> bool:
     return bool(_TOTAL_EN.match(text.strip())) and len(text.strip()) <= 24
 
 
+def _total_mask(values: np.ndarray) -> np.ndarray:
+    """is_total_text over a column, looking at each distinct value once."""
+    if not len(values):
+        return np.zeros(0, bool)
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    hit = np.array([is_total_text(u) for u in uniq] + [False], bool)
+    return hit[codes]
+
+
 def _row_texts_have_total(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     out = np.zeros(len(rows), bool)
     if len(rows) == 0:
         return out
     sub = df.iloc[rows]
     for c in sub.columns:
-        col = sub[c]
-        vals = col.to_numpy(dtype=object)
-        out |= np.fromiter((is_total_text(v) for v in vals), bool, len(vals))
+        out |= _total_mask(sub[c].to_numpy(dtype=object))
     return out
 
 
@@ -288,8 +295,8 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
     if role in _CUSTOMER_ROLES:
         ids = out.get("customer_id", np.full(n, None, dtype=object))
         names = out.get("customer_name", np.full(n, None, dtype=object))
-        total_cust = np.fromiter((is_total_text(a) or is_total_text(b_) for a, b_ in zip(ids, names)), bool, n)
-        no_cust = np.array([a is None and b_ is None for a, b_ in zip(ids, names)], bool)
+        total_cust = _total_mask(ids) | _total_mask(names)
+        no_cust = (pd.isna(ids) & pd.isna(names)) if n else np.zeros(0, bool)
         cand = np.flatnonzero(keep & no_cust)
         total_row = np.zeros(n, bool)
         total_row[cand] = _row_texts_have_total(data, cand)
@@ -693,7 +700,8 @@ def _merged_ranges(path: Path, part: str) -> list[tuple[int, int, int, int]]:
                     buf += chunk
                     continue
                 data = tail + chunk
-                m = _MERGE_START.search(data)
+                at = data.find(b"mergeCells")  # a plain find: a regex over 300 MB of XML is slow
+                m = _MERGE_START.search(data, max(at - 20, 0)) if at >= 0 else None
                 if m:
                     found = True
                     buf = data[m.start():]
