@@ -25,7 +25,8 @@ HEADER = ["订单日期", "订单编号", "客户编号", "客户名称", "产�
 
 def generate(rows: int) -> Path:
     path = Path(f"/tmp/xlcrm-bench-{rows}.xlsx")
-    if path.exists():
+    truth_path = path.with_suffix(".json")
+    if path.exists() and truth_path.exists():
         return path
     import xlsxwriter
 
@@ -37,6 +38,7 @@ def generate(rows: int) -> Path:
     ws.write_row(1, 0, ["单位：元"])
     ws.write_row(2, 0, HEADER)
     base = dt.datetime(2023, 1, 1)
+    cents = 0
     r = 3
     i = 0
     while r < rows + 3 - 1:
@@ -54,6 +56,7 @@ def generate(rows: int) -> Path:
         qty = 1 + i % 20
         price = 10 + (i % 97) * 1.5
         amount = round(qty * price, 2)
+        cents += round(amount * 100)
         ws.write_string(r, 1, f"D{i:07d}")
         ws.write_number(r, 2, cust)
         ws.write_string(r, 3, f"客户{cust}")
@@ -67,6 +70,7 @@ def generate(rows: int) -> Path:
         r += 1
         i += 1
     wb.close()
+    truth_path.write_text(json.dumps({"revenue": cents / 100}))
     print(f"generated {path} ({rows:,} rows) in {time.perf_counter() - t:.1f} s", flush=True)
     return path
 
@@ -94,6 +98,8 @@ def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [100_000, 1_048_575]
     for rows in sizes:
         path = generate(rows)
+        truth = json.loads(path.with_suffix(".json").read_text())["revenue"]
+        print(f"{rows:>9,} rows  source revenue {truth:,.2f}")
         results = {}
         for engine in ("fastexcel", "calamine"):
             out = subprocess.run([sys.executable, __file__, "--measure", str(path), engine],
@@ -104,10 +110,10 @@ def main(argv: list[str]) -> None:
             results[engine] = r = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"{rows:>9,} rows  {engine:<9}  {r['wall']:6.2f} s wall  {r['cpu']:6.2f} s cpu  peak {r['peak_mb']:7.0f} MB  "
                   f"({r['rows']:,} orders, {r['customers']:,} customers, revenue {r['revenue']:,.2f}, "
-                  f"{r['issues']} issues)", flush=True)
+                  f"{r['issues']} issues; revenue equals source: {r['revenue'] == truth})", flush=True)
         if len(results) == 2:
             f, c = results["fastexcel"], results["calamine"]
-            print(f"{'':>9}       calamine / fastexcel: time x{c['wall'] / f['wall']:.2f}, "
+            print(f"{'':>9}       calamine / fastexcel: wall x{c['wall'] / f['wall']:.2f}, cpu x{c['cpu'] / f['cpu']:.2f}, "
                   f"memory x{c['peak_mb'] / f['peak_mb']:.2f}; same revenue: {f['revenue'] == c['revenue']}")
 
 

@@ -465,3 +465,15 @@ def test_parsed_values_agree_with_what_libreoffice_shows(tmp_path):
         assert float(row[4]) == o["quantity"]
         checked += 1
     assert checked == 200
+
+
+@pytest.mark.parametrize("text", ["合计", "总计：", "本月合计", "华东区小计", "小计（华东）", "1月合计", "累计",
+                                  "Total", "Grand Total", "TOTAL:", "Subtotal", "Sum", "Totals", "Total 2024"])
+def test_totals_words_mark_a_totals_line(text):
+    assert R.is_total_text(text)
+
+
+@pytest.mark.parametrize("text", ["合计贸易有限公司", "总计科技公司", "Total Solutions Ltd", "Sum Kee", "Summit",
+                                  "TotalEnergies", "甲公司", "", None, 5.0])
+def test_customers_whose_names_contain_a_totals_word_are_customers(text):
+    assert not R.is_total_text(text)

@@ -93,21 +93,34 @@ def _rel_merges(raw: RawSheet) -> list[tuple[int, int, int, int]]:
 
 
 _TOTAL_ZH = tuple(w for w in TOTAL_WORDS if not w.isascii())
-_TOTAL_EN = re.compile(r"^(" + "|".join(re.escape(w) for w in sorted((w for w in TOTAL_WORDS if w.isascii()),
-                                                                     key=len, reverse=True)) + r")\b", re.I)
+_TOTAL_EN = tuple(sorted((w for w in TOTAL_WORDS if w.isascii()), key=len, reverse=True))
+# A name ending like a company is a customer even when it starts with 合计 or Total.
+_COMPANY = re.compile(r"(?i)(公司|厂|店|行|集团|中心|经营部|门市部?|商贸|贸易|科技|工作室|"
+                      r"\b(ltd|limited|inc|co|corp|corporation|llc|gmbh|company|group|trading|plc))\.?$")
+_TOTAL_STRIP = re.compile(r"[\s:：()（）\[\]【】\-_*=#.,，。]")
 
 
 def is_total_text(text: Any) -> bool:
-    """A cell that marks a totals line: 合计, 本月合计, 小计：, Total, Grand total ..."""
+    """A cell that marks a totals line: 合计, 本月合计, 华东区小计：, Total, Grand total ..."""
     if not isinstance(text, str):
         return False
-    s = re.sub(r"[\s:：()（）\[\]【】\-_*]", "", text).lower()
-    if not s:
+    raw = text.strip()
+    s = _TOTAL_STRIP.sub("", raw).lower()
+    if not s or len(s) > 24 or _COMPANY.search(raw):
         return False
     for w in _TOTAL_ZH:
-        if w in s and len(s) <= len(w) + 6:
+        if (s.startswith(w) or s.endswith(w)) and len(s) <= len(w) + 6:
             return True
-    return bool(_TOTAL_EN.match(text.strip())) and len(text.strip()) <= 24
+    words = re.sub(r"[^a-z0-9 ]", " ", raw.lower()).split()
+    if not words:
+        return False
+    joined = " ".join(words)
+    for w in _TOTAL_EN:
+        if joined == w or joined in (w + "s", "grand " + w):
+            return True
+        if w != "sum" and (joined.startswith(w + " ") or joined.endswith(" " + w)) and len(joined) <= len(w) + 13:
+            return True
+    return False
 
 
 def _total_mask(values: np.ndarray) -> np.ndarray:
