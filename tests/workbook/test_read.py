@@ -477,3 +477,48 @@ def test_totals_words_mark_a_totals_line(text):
                                   "TotalEnergies", "甲公司", "", None, 5.0])
 def test_customers_whose_names_contain_a_totals_word_are_customers(text):
     assert not R.is_total_text(text)
+
+
+# ---------------------------------------------------------------------------- no traceback on any input
+
+_ANY_CELL = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**12, 10**12),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+    st.sampled_from(["合计", "Total", "-", "—", "（1,234）", "¥1,2", "2024/2/30", "20241301", "1e400", "  ", "=A1"]),
+    st.datetimes(min_value=dt.datetime(1800, 1, 1), max_value=dt.datetime(2300, 1, 1)),
+    st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2300, 1, 1)),
+)
+_ANY_HEADER = st.sampled_from(["订单日期", "客户编号", "客户名称", "金额(元)", "数量", "单价", "成本", "毛利", "签收",
+                               "发货日期", "退货数量", "设置项", "值", "拜访日期", "受理日期", "投诉内容", "地址", "", "x"])
+
+
+@given(heads=st.lists(_ANY_HEADER, min_size=1, max_size=8),
+       body=st.lists(st.lists(_ANY_CELL, max_size=9), max_size=12),
+       top=st.integers(0, 3))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_grid_reads_or_stops_with_an_xlcrm_error(heads, body, top):
+    grid = [["title"]] * top + [heads] + body
+    try:
+        res = read_sheets([RawSheet("S", grid)], source="book.xlsx")
+    except errors.UnusableWorkbook as exc:
+        assert "book.xlsx" in str(exc)
+        return
+    o = res.frames.orders
+    assert o["order_date"].dtype == "datetime64[ns]" and o["amount"].dtype == "float64"
+    assert o["customer_key"].map(lambda k: isinstance(k, str) and k != "").all()
+
+
+@given(cuts=st.lists(st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=8)), min_size=1, max_size=6))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                               HealthCheck.function_scoped_fixture])
+def test_damaged_bytes_never_escape_as_library_errors(tmp_path, messy, cuts):
+    data = bytearray(messy.read_bytes())
+    for pos, junk in cuts:
+        pos %= len(data)
+        data[pos:pos + len(junk)] = junk
+    p = tmp_path / "damaged.xlsx"
+    p.write_bytes(bytes(data))
+    try:
+        read_workbook(p)
+    except errors.XlcrmError:
+        pass

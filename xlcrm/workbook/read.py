@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from xlcrm import i18n
-from xlcrm.errors import NoCustomerColumn, NoOrderTable
+from xlcrm.errors import NoCustomerColumn, NoOrderTable, XlcrmError
 from xlcrm.model import Frames, Issue, Lang
 from xlcrm.schema import ROLES, TOTAL_WORDS, Field
 from xlcrm.workbook import cells as C
@@ -388,7 +388,7 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
         fill = amt_blank & prod.notna().to_numpy()
         if fill.any():
             result.loc[fill, "amount"] = prod[fill].round(2)
-        profit_blank = result["profit"].isna().to_numpy()
+        profit_blank = result["profit"].isna().to_numpy().copy()
         if "profit" in out:
             profit_blank &= ~bad["profit"][idx]
         calc = result["amount"] - result["cost"]
@@ -632,6 +632,7 @@ def _book_info(path: Path) -> _BookInfo:
     """Sheet names and parts, the date system and xlcrm's marker names, from xl/workbook.xml."""
     import posixpath
     import zipfile
+    import zlib
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
@@ -652,7 +653,8 @@ def _book_info(path: Path) -> _BookInfo:
             root = fromstring(z.read("xl/workbook.xml"))
             rels = fromstring(z.read("xl/_rels/workbook.xml.rels")) \
                 if "xl/_rels/workbook.xml.rels" in names else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, KeyError,
+            NotImplementedError, UnicodeDecodeError) as exc:
         raise NotAWorkbook(path, f"the workbook is damaged ({type(exc).__name__})",
                            "open it in Excel, let Excel repair it, save it as .xlsx and run again") from None
     except DefusedXmlException:
@@ -692,19 +694,38 @@ def _merged_ranges(path: Path, part: str) -> list[tuple[int, int, int, int]]:
     """Merged ranges of a sheet part, read from its <mergeCells> (after the cell data, so the
     part is streamed: a 1M-row sheet never sits in memory)."""
     import zipfile
+    import zlib
 
     if not part:
         return []
+    try:
+        buf = _merge_section(path, part)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        from xlcrm.errors import NotAWorkbook
+
+        raise NotAWorkbook(path, f"the workbook is damaged ({part}: {type(exc).__name__})",
+                           "open it in Excel, let Excel repair it, save it as .xlsx and run again") from None
     out: list[tuple[int, int, int, int]] = []
+    for m in _MERGE_REF.finditer(buf):
+        c1, r1 = _col_number(m.group(1)), int(m.group(2))
+        c2 = _col_number(m.group(3)) if m.group(3) else c1
+        r2 = int(m.group(4)) if m.group(4) else r1
+        out.append((r1, c1, r2, c2))
+    return out
+
+
+def _merge_section(path: Path, part: str) -> bytes:
+    import zipfile
+
+    buf = b""
     with zipfile.ZipFile(path) as z:
         try:
             fh = z.open(part)
         except KeyError:
-            return []
+            return b""
         with fh:
             tail = b""
             found = False
-            buf = b""
             while True:
                 chunk = fh.read(1 << 22)
                 if not chunk:
@@ -720,18 +741,11 @@ def _merged_ranges(path: Path, part: str) -> list[tuple[int, int, int, int]]:
                     buf = data[m.start():]
                 else:
                     tail = data[-32:]
-    for m in _MERGE_REF.finditer(buf):
-        c1, r1 = _col_number(m.group(1)), int(m.group(2))
-        c2 = _col_number(m.group(3)) if m.group(3) else c1
-        r2 = int(m.group(4)) if m.group(4) else r1
-        out.append((r1, c1, r2, c2))
-    return out
+    return buf
 
 
 def _load_fastexcel(path: Path, info: _BookInfo, progress: Callable[[str], None] | None) -> list[RawSheet]:
     import fastexcel
-
-    from xlcrm.errors import NotAWorkbook
 
     out: list[RawSheet] = []
     try:
@@ -744,16 +758,17 @@ def _load_fastexcel(path: Path, info: _BookInfo, progress: Callable[[str], None]
             first_col = cols[0].absolute_index + 1 if cols else 1
             df = sh.to_pandas() if cols else pd.DataFrame()
             out.append(RawSheet(entry.name, df, 1, first_col, _merged_ranges(path, entry.part), info.date1904))
-    except fastexcel.FastExcelError as exc:
-        raise NotAWorkbook(path, f"the workbook cannot be read ({str(exc).splitlines()[0]})",
-                           "open it in Excel, let Excel repair it, save it as .xlsx and run again") from None
+    except XlcrmError:
+        raise
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - FastExcelError, and Rust panics (BaseException) on damaged parts
+        raise _unreadable(path, exc) from None
     return out
 
 
 def _load_calamine(path: Path, info: _BookInfo, progress: Callable[[str], None] | None) -> list[RawSheet]:
     import python_calamine as pc
-
-    from xlcrm.errors import NotAWorkbook
 
     out: list[RawSheet] = []
     try:
@@ -768,10 +783,22 @@ def _load_calamine(path: Path, info: _BookInfo, progress: Callable[[str], None] 
             merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or [])]
             out.append(RawSheet(entry.name, rows, start[0] + 1, start[1] + 1, merged, info.date1904))
         wb.close()
-    except (pc.CalamineError, pc.PasswordError, pc.ZipError, pc.XmlError, pc.WorksheetNotFound) as exc:
-        raise NotAWorkbook(path, f"the workbook cannot be read ({str(exc).splitlines()[0]})",
-                           "open it in Excel, let Excel repair it, save it as .xlsx and run again") from None
+    except XlcrmError:
+        raise
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - CalamineError and friends, and Rust panics
+        raise _unreadable(path, exc) from None
     return out
+
+
+def _unreadable(path: Path, exc: BaseException) -> XlcrmError:
+    from xlcrm.errors import NotAWorkbook
+
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+    log.debug("reading %s failed", path, exc_info=exc)
+    return NotAWorkbook(path, f"the workbook is damaged and cannot be read ({detail})",
+                        "open it in Excel, let Excel repair it, save it as .xlsx and run again")
 
 
 def load_sheets(path: str | Path, *, engine: str = "fastexcel",
