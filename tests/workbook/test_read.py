@@ -522,3 +522,21 @@ def test_damaged_bytes_never_escape_as_library_errors(tmp_path, messy, cuts):
         read_workbook(p)
     except errors.XlcrmError:
         pass
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_table_away_from_a1_keeps_true_cell_addresses(tmp_path, engine):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "订单"
+    ws["C2"] = "华东区销售"
+    ws.merge_cells("C2:E2")
+    for j, h in enumerate(["订单日期", "客户名称", "金额"]):
+        ws.cell(4, 3 + j, h)
+    ws.cell(5, 3, "2024-01-05"), ws.cell(5, 4, "甲"), ws.cell(5, 5, 7)
+    ws.cell(6, 3, "2024-01-06"), ws.cell(6, 4, "乙"), ws.cell(6, 5, "七")
+    wb.save(tmp_path / "off.xlsx")
+    res = read_workbook(tmp_path / "off.xlsx", engine=engine)
+    assert [i.cell for i in res.frames.issues] == ["E6"]
+    assert res.sheets[0].header_row == 4
+    assert res.frames.orders["source_row"].tolist() == [5, 6]
