@@ -103,7 +103,8 @@ def main(argv: list[str]) -> None:
         results = {}
         for engine in ("fastexcel", "calamine"):
             out = subprocess.run([sys.executable, __file__, "--measure", str(path), engine],
-                                 capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                 capture_output=True, text=True, check=False,
+                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
             if out.returncode:
                 print(f"{engine}: failed\n{out.stderr[-2000:]}")
                 continue

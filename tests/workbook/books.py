@@ -23,7 +23,7 @@ def write_rows(ws, rows: list[list[Any]], start_row: int = 1, start_col: int = 1
                 cell.number_format = date_format
 
 
-def serial(cell_value: float) -> "_Serial":
+def serial(cell_value: float) -> _Serial:
     return _Serial(cell_value)
 
 

@@ -12,8 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from xlcrm.workbook.cells import (cell_address, column_letter, parse_date, parse_dates, parse_ids,
-                                  parse_number, parse_numbers, normalise_text)
+from xlcrm.workbook.cells import (
+    cell_address,
+    column_letter,
+    normalise_text,
+    parse_date,
+    parse_dates,
+    parse_ids,
+    parse_number,
+    parse_numbers,
+)
 
 
 @pytest.mark.parametrize("text, expected", [

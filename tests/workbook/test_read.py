@@ -7,7 +7,6 @@ comments), Excel's date rules as implemented by openpyxl, and what LibreOffice s
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from pathlib import Path
 
@@ -19,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, from_excel
 
+from tests.workbook.books import messy_zh_book, serial, simple_book
 from xlcrm import errors
 from xlcrm.workbook import read as R
 from xlcrm.workbook.read import RawSheet, read_sheets, read_workbook
-from tests.workbook.books import messy_zh_book, serial, simple_book
 
 ENGINES = ["fastexcel", "calamine"]
 
@@ -410,7 +409,7 @@ def order_tables(draw):
 
 def _revenue_cents(frame: pd.DataFrame) -> dict[str, int]:
     s = frame.groupby("customer_key")["amount"].sum()
-    return {k: int(round(v * 100)) for k, v in s.items()}
+    return {k: round(v * 100) for k, v in s.items()}
 
 
 @given(order_tables())

@@ -19,9 +19,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlcrm.schema import TOTAL_WORDS
+
 __all__ = [
-    "BLANK_MARKS", "cell_address", "column_letter", "is_blank", "normalise_text",
-    "parse_dates", "parse_ids", "parse_numbers", "parse_number", "parse_date", "text_of",
+    "BLANK_MARKS",
+    "cell_address",
+    "column_letter",
+    "is_blank",
+    "is_total_text",
+    "normalise_text",
+    "parse_date",
+    "parse_dates",
+    "parse_flags",
+    "parse_ids",
+    "parse_number",
+    "parse_numbers",
+    "text_of",
+    "total_mask",
 ]
 
 # A lone dash means "nothing here" in hand-kept sheets.
@@ -135,7 +149,7 @@ def parse_number(value: Any) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(value)
+        raise ValueError(value)  # noqa: TRY004 - one error type for "not a number", whatever the cell held
     if isinstance(value, (int, float, np.integer, np.floating)):
         x = float(value)
         if not math.isfinite(x):
@@ -218,7 +232,7 @@ def _date_from_text(text: str, date1904: bool) -> np.datetime64 | None:
             base = dt.datetime(y, mo, d, h, mi)
         except ValueError:
             return None
-        return np.datetime64(base, "ns") + np.timedelta64(int(round(sec * 1e6)), "us")
+        return np.datetime64(base, "ns") + np.timedelta64(round(sec * 1e6), "us")
     if s.isdigit() and len(s) == 8 and 1900 <= int(s[:4]) <= 2199:
         try:
             return np.datetime64(dt.datetime(int(s[:4]), int(s[4:6]), int(s[6:])), "ns")
@@ -409,3 +423,66 @@ def parse_ids(values: pd.Series) -> np.ndarray:
         res.append(table[key])
     out[~blank] = res
     return out
+
+
+# ---------------------------------------------------------------------------- totals lines, yes/no
+
+_TOTAL_ZH = tuple(w for w in TOTAL_WORDS if not w.isascii())
+_TOTAL_EN = tuple(sorted((w for w in TOTAL_WORDS if w.isascii()), key=len, reverse=True))
+# A name ending like a company is a customer even when it starts with 合计 or Total.
+_COMPANY = re.compile(r"(?i)(公司|厂|店|行|集团|中心|经营部|门市部?|商贸|贸易|科技|工作室|"
+                      r"\b(ltd|limited|inc|co|corp|corporation|llc|gmbh|company|group|trading|plc))\.?$")
+_TOTAL_STRIP = re.compile(r"[\s:：()（）\[\]【】\-_*=#.,，。]")
+
+
+def is_total_text(text: Any) -> bool:
+    """A cell that marks a totals line: 合计, 本月合计, 华东区小计：, Total, Grand total ..."""
+    if not isinstance(text, str):
+        return False
+    raw = text.strip()
+    s = _TOTAL_STRIP.sub("", raw).lower()
+    if not s or len(s) > 24 or _COMPANY.search(raw):
+        return False
+    for w in _TOTAL_ZH:
+        if (s.startswith(w) or s.endswith(w)) and len(s) <= len(w) + 6:
+            return True
+    words = re.sub(r"[^a-z0-9 ]", " ", raw.lower()).split()
+    if not words:
+        return False
+    joined = " ".join(words)
+    for w in _TOTAL_EN:
+        if joined == w or joined in (w + "s", "grand " + w):
+            return True
+        if w != "sum" and (joined.startswith(w + " ") or joined.endswith(" " + w)) and len(joined) <= len(w) + 13:
+            return True
+    return False
+
+
+def total_mask(values: np.ndarray) -> np.ndarray:
+    """is_total_text over a column, looking at each distinct value once."""
+    if not len(values):
+        return np.zeros(0, bool)
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    hit = np.array([is_total_text(u) for u in uniq] + [False], bool)
+    return hit[codes]
+
+
+_YES = {"是", "y", "yes", "true", "1", "已签收", "签收", "已收", "ok", "√", "✓", "done", "signed", "received"}
+_NO = {"否", "n", "no", "false", "0", "未签收", "未收", "×", "x", "pending"}
+
+
+def parse_flags(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    vals = normalise_text(s)
+    out = np.full(len(vals), None, dtype=object)
+    bad = np.zeros(len(vals), bool)
+    for i, v in enumerate(vals):
+        if v is None or v in BLANK_MARKS:
+            continue
+        t = v.lower()
+        if t in _YES:
+            out[i] = "Yes"
+        elif t in _NO:
+            out[i] = "No"
+        else:
+            bad[i] = True
+    return out, bad

@@ -10,17 +10,26 @@ sub-header (``客户`` over ``编号 | 名称`` -> ``客户编号``, ``客户名
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from functools import cache, lru_cache
+from typing import Any
 
 from xlcrm import schema
 from xlcrm.schema import Field
 
-__all__ = ["HeaderMatch", "HEADER_SCAN_ROWS", "fill_merged", "find_header", "match_field",
-           "normalise_header", "role_fields"]
+__all__ = [
+    "HEADER_SCAN_ROWS",
+    "HeaderMatch",
+    "fill_merged",
+    "find_header",
+    "match_field",
+    "normalise_header",
+    "role_fields",
+]
 
 HEADER_SCAN_ROWS = 30  # headers sit within the first rows; title and note rows come above
 
@@ -50,7 +59,7 @@ def role_fields(role: str) -> tuple[Field, ...]:
     return schema.ROLES[role]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _alias_index(role: str) -> dict[str, tuple[str, int]]:
     """normalised alias -> (field key, rank); rank 0 is the most specific (the display name)."""
     index: dict[str, tuple[str, int]] = {}
@@ -111,7 +120,7 @@ def _text(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return "" if v != v else (str(int(v)) if v.is_integer() else str(v))
+        return "" if math.isnan(v) else (str(int(v)) if v.is_integer() else str(v))
     return str(v).strip()
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,11 +22,21 @@ import pandas as pd
 from xlcrm import i18n
 from xlcrm.errors import NoCustomerColumn, NoOrderTable, XlcrmError
 from xlcrm.model import Frames, Issue, Lang
-from xlcrm.schema import ROLES, TOTAL_WORDS, Field
+from xlcrm.schema import Field
 from xlcrm.workbook import cells as C
 from xlcrm.workbook.headers import HEADER_SCAN_ROWS, HeaderMatch, find_header, role_fields
 
-__all__ = ["RawSheet", "SheetReport", "ReadResult", "read_sheets", "read_workbook", "MAX_ISSUES_PER_COLUMN"]
+__all__ = [
+    "MAX_ISSUES_PER_COLUMN",
+    "RawSheet",
+    "ReadResult",
+    "SheetReport",
+    "load_sheets",
+    "read_sheets",
+    "read_workbook",
+]
+
+is_total_text = C.is_total_text  # re-exported: the pipeline and tests ask the reader what a totals line is
 
 log = logging.getLogger(__name__)
 
@@ -92,53 +103,13 @@ def _rel_merges(raw: RawSheet) -> list[tuple[int, int, int, int]]:
             for r1, c1, r2, c2 in raw.merged]
 
 
-_TOTAL_ZH = tuple(w for w in TOTAL_WORDS if not w.isascii())
-_TOTAL_EN = tuple(sorted((w for w in TOTAL_WORDS if w.isascii()), key=len, reverse=True))
-# A name ending like a company is a customer even when it starts with 合计 or Total.
-_COMPANY = re.compile(r"(?i)(公司|厂|店|行|集团|中心|经营部|门市部?|商贸|贸易|科技|工作室|"
-                      r"\b(ltd|limited|inc|co|corp|corporation|llc|gmbh|company|group|trading|plc))\.?$")
-_TOTAL_STRIP = re.compile(r"[\s:：()（）\[\]【】\-_*=#.,，。]")
-
-
-def is_total_text(text: Any) -> bool:
-    """A cell that marks a totals line: 合计, 本月合计, 华东区小计：, Total, Grand total ..."""
-    if not isinstance(text, str):
-        return False
-    raw = text.strip()
-    s = _TOTAL_STRIP.sub("", raw).lower()
-    if not s or len(s) > 24 or _COMPANY.search(raw):
-        return False
-    for w in _TOTAL_ZH:
-        if (s.startswith(w) or s.endswith(w)) and len(s) <= len(w) + 6:
-            return True
-    words = re.sub(r"[^a-z0-9 ]", " ", raw.lower()).split()
-    if not words:
-        return False
-    joined = " ".join(words)
-    for w in _TOTAL_EN:
-        if joined == w or joined in (w + "s", "grand " + w):
-            return True
-        if w != "sum" and (joined.startswith(w + " ") or joined.endswith(" " + w)) and len(joined) <= len(w) + 13:
-            return True
-    return False
-
-
-def _total_mask(values: np.ndarray) -> np.ndarray:
-    """is_total_text over a column, looking at each distinct value once."""
-    if not len(values):
-        return np.zeros(0, bool)
-    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    hit = np.array([is_total_text(u) for u in uniq] + [False], bool)
-    return hit[codes]
-
-
 def _row_texts_have_total(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     out = np.zeros(len(rows), bool)
     if len(rows) == 0:
         return out
     sub = df.iloc[rows]
     for c in sub.columns:
-        out |= _total_mask(sub[c].to_numpy(dtype=object))
+        out |= C.total_mask(sub[c].to_numpy(dtype=object))
     return out
 
 
@@ -192,27 +163,6 @@ def _fix(f: Field, lang: Lang) -> str:
         return i18n.t(lang, "type Yes or No", "请填写“是”或“否”")
     return i18n.t(lang, "type a number such as 1234.50, or clear the cell",
                   "请填写数字，如 1234.50，或清空该单元格")
-
-
-_YES = {"是", "y", "yes", "true", "1", "已签收", "签收", "已收", "ok", "√", "✓", "done", "signed", "received"}
-_NO = {"否", "n", "no", "false", "0", "未签收", "未收", "×", "x", "pending"}
-
-
-def _parse_flags(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    vals = C.normalise_text(s)
-    out = np.full(len(vals), None, dtype=object)
-    bad = np.zeros(len(vals), bool)
-    for i, v in enumerate(vals):
-        if v is None or v in C.BLANK_MARKS:
-            continue
-        t = v.lower()
-        if t in _YES:
-            out[i] = "Yes"
-        elif t in _NO:
-            out[i] = "No"
-        else:
-            bad[i] = True
-    return out, bad
 
 
 def _empty_frame(role: str) -> pd.DataFrame:
@@ -282,16 +232,15 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
         elif f.type == "id":
             out[key] = C.parse_ids(s)
             b = np.zeros(n, bool)
-            present = np.array([v is not None for v in out[key]], bool)
+            present = ~pd.isna(out[key])
         elif f.type == "flag":
-            out[key], b = _parse_flags(s)
-            present = np.array([v is not None for v in out[key]], bool) | b
+            out[key], b = C.parse_flags(s)
+            present = ~pd.isna(out[key]) | b
         else:
             out[key] = C.normalise_text(s)
             b = np.zeros(n, bool)
-            present = np.array([v is not None and v not in C.BLANK_MARKS for v in out[key]], bool)
-            if key in ("customer_name",):
-                out[key] = np.where(present, out[key], None)
+            present = ~pd.isna(out[key]) & ~pd.Series(out[key], dtype=object).isin(C.BLANK_MARKS).to_numpy()
+            out[key] = np.where(present, out[key], None)
         bad[key] = b
         blank_all &= ~present
 
@@ -308,7 +257,7 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
     if role in _CUSTOMER_ROLES:
         ids = out.get("customer_id", np.full(n, None, dtype=object))
         names = out.get("customer_name", np.full(n, None, dtype=object))
-        total_cust = _total_mask(ids) | _total_mask(names)
+        total_cust = C.total_mask(ids) | C.total_mask(names)
         no_cust = (pd.isna(ids) & pd.isna(names)) if n else np.zeros(0, bool)
         cand = np.flatnonzero(keep & no_cust)
         total_row = np.zeros(n, bool)
