@@ -539,3 +539,18 @@ def test_table_away_from_a1_keeps_true_cell_addresses(tmp_path, engine):
     assert [i.cell for i in res.frames.issues] == ["E6"]
     assert res.sheets[0].header_row == 4
     assert res.frames.orders["source_row"].tolist() == [5, 6]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_excel_error_cells_are_reported_not_read_as_blank(tmp_path, engine):
+    # openpyxl writes these as error cells (t="e"), as Excel saves a formula that failed.
+    rows = [["订单日期", "客户名称", "金额", "数量", "单价"], ["2024-01-05", "甲", "#N/A", 2, 3],
+            ["2024-01-06", "乙", "#DIV/0!", None, None], ["#REF!", "丙", 5, None, None], ["2024-01-08", "丁", 7, None, None]]
+    res = read_workbook(simple_book(tmp_path / "e.xlsx", {"订单": rows}), engine=engine, lang="en")
+    got = {i.cell: i for i in res.frames.issues}
+    assert set(got) == {"C2", "C3", "A4"}
+    assert got["C2"].problem == '"#N/A" is not an amount' and "formula" in got["C2"].fix
+    assert '"#REF!"' in got["A4"].problem
+    # An error amount is left out, not replaced by price x quantity.
+    assert res.frames.orders.set_index("customer_key")["amount"].to_dict() == pytest.approx(
+        {"甲": np.nan, "乙": np.nan, "丁": 7.0}, nan_ok=True)

@@ -165,6 +165,15 @@ def _fix(f: Field, lang: Lang) -> str:
                   "请填写数字，如 1234.50，或清空该单元格")
 
 
+_EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                           "#CALC!", "#GETTING_DATA", "#ERROR"})
+
+
+def _ERROR_FIX(lang: Lang) -> str:  # noqa: N802 - reads like the constant it stands beside
+    return i18n.t(lang, "the cell shows an Excel error: correct its formula, or type the value",
+                  "该单元格是 Excel 错误值：请修正公式，或直接填写数值")
+
+
 def _empty_frame(role: str) -> pd.DataFrame:
     cols: dict[str, pd.Series] = {}
     for f in role_fields(role):
@@ -311,7 +320,7 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
             v = C.text_of(src.iat[i])
             sink.add(sheet, f"{letter}{int(excel_rows[i])}",
                      i18n.t(lang, '"{v}" is not {what}', "“{v}”不是{what}", v=v, what=_noun(f, lang)),
-                     _fix(f, lang), letter)
+                     _ERROR_FIX(lang) if v in _EXCEL_ERRORS else _fix(f, lang), letter)
 
     idx = np.flatnonzero(keep)
     frame: dict[str, Any] = {}
@@ -639,39 +648,60 @@ def _book_info(path: Path) -> _BookInfo:
     return _BookInfo(sheets, date1904, owned)
 
 
-def _merged_ranges(path: Path, part: str) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a sheet part, read from its <mergeCells> (after the cell data, so the
-    part is streamed: a 1M-row sheet never sits in memory)."""
+def _scan_part(path: Path, part: str) -> tuple[list[tuple[int, int, int, int]], dict[tuple[int, int], str]]:
+    """Merged ranges and error cells (#N/A, #DIV/0! ...) of a sheet part.
+
+    Both readers load an error cell as empty, which would hide it from the data issues, so the
+    part is streamed once: a plain ``find`` for error cells in the cell data and for
+    <mergeCells> after it (a 1M-row sheet never sits in memory).
+    """
     import zipfile
     import zlib
 
     if not part:
-        return []
+        return [], {}
     try:
-        buf = _merge_section(path, part)
+        buf, errs = _stream_part(path, part)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         from xlcrm.errors import NotAWorkbook
 
         raise NotAWorkbook(path, f"the workbook is damaged ({part}: {type(exc).__name__})",
                            "open it in Excel, let Excel repair it, save it as .xlsx and run again") from None
-    out: list[tuple[int, int, int, int]] = []
+    merges: list[tuple[int, int, int, int]] = []
     for m in _MERGE_REF.finditer(buf):
         c1, r1 = _col_number(m.group(1)), int(m.group(2))
         c2 = _col_number(m.group(3)) if m.group(3) else c1
         r2 = int(m.group(4)) if m.group(4) else r1
-        out.append((r1, c1, r2, c2))
-    return out
+        merges.append((r1, c1, r2, c2))
+    return merges, errs
 
 
-def _merge_section(path: Path, part: str) -> bytes:
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="\$?([A-Z]{1,3})\$?(\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,40})</(?:\w+:)?v>")
+
+
+def _errors_in(data: bytes, errs: dict[tuple[int, int], str]) -> None:
+    at = data.find(b't="e"')
+    while at >= 0:
+        start = data.rfind(b"<", 0, at)  # t="e" is an attribute of the <c> tag it sits in
+        m = _ERROR_CELL.match(data, start) if start >= 0 else None
+        if m:
+            v = _ERROR_VALUE.search(m.group(3))
+            text = v.group(1).decode("utf-8", "replace") if v else "#ERROR"
+            errs[(int(m.group(2)), _col_number(m.group(1)))] = text
+        at = data.find(b't="e"', at + 5)
+
+
+def _stream_part(path: Path, part: str) -> tuple[bytes, dict[tuple[int, int], str]]:
     import zipfile
 
     buf = b""
+    errs: dict[tuple[int, int], str] = {}
     with zipfile.ZipFile(path) as z:
         try:
             fh = z.open(part)
         except KeyError:
-            return b""
+            return b"", errs
         with fh:
             tail = b""
             found = False
@@ -683,14 +713,33 @@ def _merge_section(path: Path, part: str) -> bytes:
                     buf += chunk
                     continue
                 data = tail + chunk
+                # Cut at the last complete cell so no error cell straddles two chunks.
+                cut = data.rfind(b"</c>")
+                cut = len(data) if cut < 0 else cut + 4
+                if b't="e"' in data:
+                    _errors_in(data[:cut], errs)
                 at = data.find(b"mergeCells")  # a plain find: a regex over 300 MB of XML is slow
                 m = _MERGE_START.search(data, max(at - 20, 0)) if at >= 0 else None
                 if m:
                     found = True
                     buf = data[m.start():]
                 else:
-                    tail = data[-32:]
-    return buf
+                    tail = data[cut:][-(1 << 16):]
+    return buf, errs
+
+
+def _put_errors(raw: RawSheet, errs: dict[tuple[int, int], str]) -> None:
+    """Write each error cell's text where the loader left it empty, so it is reported."""
+    if not errs:
+        return
+    rows = raw.rows
+    for (r, c), text in errs.items():
+        i, j = r - raw.first_row, c - raw.first_col
+        if isinstance(rows, pd.DataFrame):
+            if 0 <= i < rows.shape[0] and 0 <= j < rows.shape[1] and pd.isna(rows.iat[i, j]):
+                rows.iat[i, j] = text
+        elif 0 <= i < len(rows) and 0 <= j < len(rows[i]) and rows[i][j] is None:
+            rows[i][j] = text
 
 
 def _load_fastexcel(path: Path, info: _BookInfo, progress: Callable[[str], None] | None) -> list[RawSheet]:
@@ -706,7 +755,10 @@ def _load_fastexcel(path: Path, info: _BookInfo, progress: Callable[[str], None]
             cols = sh.available_columns()
             first_col = cols[0].absolute_index + 1 if cols else 1
             df = sh.to_pandas() if cols else pd.DataFrame()
-            out.append(RawSheet(entry.name, df, 1, first_col, _merged_ranges(path, entry.part), info.date1904))
+            merges, errs = _scan_part(path, entry.part)
+            raw = RawSheet(entry.name, df, 1, first_col, merges, info.date1904)
+            _put_errors(raw, errs)
+            out.append(raw)
     except XlcrmError:
         raise
     except (KeyboardInterrupt, SystemExit, MemoryError):
@@ -730,7 +782,9 @@ def _load_calamine(path: Path, info: _BookInfo, progress: Callable[[str], None] 
             rows = sh.to_python(skip_empty_area=True)
             rows = [[None if v == "" else v for v in r] for r in rows]
             merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or [])]
-            out.append(RawSheet(entry.name, rows, start[0] + 1, start[1] + 1, merged, info.date1904))
+            raw = RawSheet(entry.name, rows, start[0] + 1, start[1] + 1, merged, info.date1904)
+            _put_errors(raw, _scan_part(path, entry.part)[1])
+            out.append(raw)
         wb.close()
     except XlcrmError:
         raise
