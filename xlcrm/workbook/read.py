@@ -169,7 +169,7 @@ _EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NU
                            "#CALC!", "#GETTING_DATA", "#ERROR"})
 
 
-def _ERROR_FIX(lang: Lang) -> str:  # noqa: N802 - reads like the constant it stands beside
+def _ERROR_FIX(lang: Lang) -> str:
     return i18n.t(lang, "the cell shows an Excel error: correct its formula, or type the value",
                   "该单元格是 Excel 错误值：请修正公式，或直接填写数值")
 
@@ -676,7 +676,7 @@ def _scan_part(path: Path, part: str) -> tuple[list[tuple[int, int, int, int]], 
     return merges, errs
 
 
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="\$?([A-Z]{1,3})\$?(\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="\$?([A-Z]{1,3})\$?(\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.DOTALL)
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,40})</(?:\w+:)?v>")
 
 
