@@ -554,3 +554,26 @@ def test_excel_error_cells_are_reported_not_read_as_blank(tmp_path, engine):
     # An error amount is left out, not replaced by price x quantity.
     assert res.frames.orders.set_index("customer_key")["amount"].to_dict() == pytest.approx(
         {"甲": np.nan, "乙": np.nan, "丁": 7.0}, nan_ok=True)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_xlsxwriter_book_with_1904_dates_shared_strings_and_merged_title(tmp_path, engine):
+    import xlsxwriter
+
+    p = tmp_path / "xw.xlsx"
+    wb = xlsxwriter.Workbook(str(p), {"date_1904": True})
+    ws = wb.add_worksheet("1月")
+    datef = wb.add_format({"num_format": "yyyy/m/d"})
+    ws.merge_range("A1:D1", "2024年1月销售明细")
+    ws.write_row(2, 0, ["日期", "客户编号", "客户名称", "销售额"])
+    ws.write_datetime(3, 0, dt.datetime(2024, 1, 5), datef)
+    ws.write_row(3, 1, [1001, "甲公司", 100.5])
+    ws.write_number(4, 0, 43834)  # a bare serial in a 1904 workbook
+    ws.write_row(4, 1, ["1001", "甲公司", "1,000"])
+    ws.write_row(5, 0, [None, None, "合计", 1100.5])
+    wb.close()
+    res = read_workbook(p, engine=engine)
+    o = res.frames.orders
+    assert o["order_date"].tolist() == [pd.Timestamp(2024, 1, 5), pd.Timestamp(from_excel(43834, epoch=CALENDAR_MAC_1904))]
+    assert o.groupby("customer_key")["amount"].sum().to_dict() == {"1001": 1100.5}
+    assert res.sheets[0].header_row == 3 and res.sheets[0].skipped == 1
