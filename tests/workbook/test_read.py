@@ -577,3 +577,13 @@ def test_xlsxwriter_book_with_1904_dates_shared_strings_and_merged_title(tmp_pat
     assert o["order_date"].tolist() == [pd.Timestamp(2024, 1, 5), pd.Timestamp(from_excel(43834, epoch=CALENDAR_MAC_1904))]
     assert o.groupby("customer_key")["amount"].sum().to_dict() == {"1001": 1100.5}
     assert res.sheets[0].header_row == 3 and res.sheets[0].skipped == 1
+
+
+def test_an_order_sheet_without_customers_is_left_out_with_one_issue_when_another_has_them():
+    good = [["订单日期", "客户名称", "金额"], ["2024-01-05", "甲", 5]]
+    bad = [["订单日期", "产品名称", "金额"], ["2024-01-06", "螺丝", 7]]
+    res = read_sheets([RawSheet("1月", good), RawSheet("2月", bad)], lang="en")
+    assert res.frames.orders["amount"].tolist() == [5.0]
+    (issue,) = res.frames.issues
+    assert (issue.sheet, issue.cell) == ("2月", "") and "customer" in issue.problem
+    assert [(r.sheet, r.role) for r in res.sheets] == [("1月", "orders"), ("2月", "ignored")]
