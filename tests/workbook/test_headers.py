@@ -20,7 +20,8 @@ def test_amount_header_variants_all_map_to_amount(header):
     ("ORDER-DATE", "order_date"), ("客户编号", "customer_id"), ("Customer ID", "customer_id"),
     ("Customer No.", "customer_id"), ("业务员", "rep"), ("片区", "region"), ("发货日期", "ship_date"),
     ("应收日期", "due_date"), ("回款日期", "paid_date"), ("单价（元/件）", "unit_price"),
-    ("Unit Price (USD)", "unit_price"), ("Qty*", "quantity"),
+    ("Unit Price (USD)", "unit_price"), ("Qty*", "quantity"), ("Customer #", "customer_id"), ("Order #", "order_id"),
+    ("订单\n日期", "order_date"), ("客户 名称", "customer_name"),
 ])
 def test_issue_headers_map_to_their_fields(header, field):
     assert match_field(header, "orders")[0] == field

@@ -47,6 +47,7 @@ def normalise_header(text: str) -> str:
     # A header that is only a bracket ("【金额】") keeps its words.
     s = stripped if stripped else re.sub(r"[()\[\]【】〔〕<>]", "", s)
     s = s.strip(" *:")
+    s = re.sub(r"\s*[#№]\s*$", " no", s)  # "Customer #" names the number, like "Customer No."
     s2 = _UNIT_SUFFIX.sub("", s).strip()
     if s2:
         s = s2
