@@ -120,6 +120,19 @@ def test_orders_after_asof_are_ignored_and_history_vs_window():
     assert c["first_order"] == day(500) and c["last_order"] == day(30)
 
 
+def test_an_unreadable_amount_stays_out_of_revenue_even_with_price_and_quantity():
+    """DESIGN invariant 4: a cell the reader could not read is left out of the figures.
+    The reader derives blank amounts itself; classify must not re-derive a bad one."""
+    o = orders([
+        {"customer_key": "A", "order_date": day(30), "amount": 100.0, "unit_price": 10.0, "quantity": 10,
+         "order_id": "1"},
+        {"customer_key": "A", "order_date": day(20), "amount": np.nan, "unit_price": 50.0, "quantity": 7,
+         "order_id": "2"},
+    ])
+    c = classify(Frames(orders=o), Settings(), ASOF, "en").loc["A"]
+    assert c["revenue"] == 100.0
+
+
 def test_value_is_profit_where_cost_or_profit_is_given():
     o = orders([
         {"customer_key": "A", "order_date": day(5), "amount": 1000, "cost": 950},  # profit 50

@@ -186,10 +186,9 @@ def _prepare_lines(orders: pd.DataFrame, asof: dt.date, codes: np.ndarray) -> tu
     out = pd.DataFrame({"ck": codes[keep], "date": date[keep].to_numpy(), "row": np.flatnonzero(keep)},
                        index=o.index)
     # Positional (.to_numpy) throughout: the user's frame index need not be unique.
+    # The reader already derives a blank amount from unit price x quantity; an amount it
+    # could not read is a data issue and stays out of the figures (DESIGN invariant 4).
     amount = pd.to_numeric(_col(o, "amount"), errors="coerce").to_numpy(float)
-    est = (pd.to_numeric(_col(o, "unit_price"), errors="coerce").to_numpy(float)
-           * pd.to_numeric(_col(o, "quantity"), errors="coerce").to_numpy(float))
-    amount = np.where(np.isnan(amount), est, amount)
     out["amount"] = amount
     profit = pd.to_numeric(_col(o, "profit"), errors="coerce").to_numpy(float)
     cost = pd.to_numeric(_col(o, "cost"), errors="coerce").to_numpy(float)
