@@ -24,8 +24,8 @@ from xlcrm.i18n import t
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="xlcrm: customer classification, churn risk, visit plans and complaint logs "
                        "inside your Excel workbooks.")
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _STEPS = ["read", "classify", "complaints", "churn", "visits", "tables", "write"]
 _STEP_LABELS = {"read": ("reading", "读取"), "classify": ("classifying customers", "客户分级"),

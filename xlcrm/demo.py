@@ -152,13 +152,16 @@ def _fmt_date_text(d: dt.date, k: int) -> str:
 
 
 def zh_truth(*, seed: int = SEED) -> list[dict]:
-    """The orders the zh demo workbook holds, as generated, each with ``readable``: False for
-    the few whose date or amount cell is deliberately unreadable. Tests compare xlcrm's
-    figures with this ground truth, which does not pass through xlcrm's reader."""
+    """The orders the zh demo workbook holds, as generated. ``date_readable`` is False for the
+    few whose date cell is deliberately unreadable (the order cannot be placed in time, so
+    it is left out), ``amount_readable`` for those whose amount is (the order counts, its
+    amount does not). Tests compare xlcrm's figures with this ground truth, which does not
+    pass through xlcrm's reader."""
     rng = np.random.default_rng(seed)
     orders = _orders(rng, _customers(rng, 150, 12))
     for k, o in enumerate(orders, start=1):  # k numbers the rows exactly as make_zh writes them
-        o["readable"] = k not in _BAD_DATES and k not in _BAD_AMOUNTS
+        o["date_readable"] = k not in _BAD_DATES
+        o["amount_readable"] = k not in _BAD_AMOUNTS
     return orders
 
 
