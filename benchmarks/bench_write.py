@@ -22,10 +22,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xlcrm import i18n  # noqa: E402
-from xlcrm.model import Column, SheetSpec, TableSpec  # noqa: E402
-from xlcrm.workbook.package import check_package  # noqa: E402
-from xlcrm.workbook.write import write_in_place  # noqa: E402
+from xlcrm import i18n
+from xlcrm.model import Column, SheetSpec, TableSpec
+from xlcrm.workbook.package import check_package
+from xlcrm.workbook.write import write_in_place
 
 TMP = Path("/tmp/xlcrm-bench-write")
 HEADERS = ["订单日期", "订单编号", "客户编号", "客户名称", "业务员", "片区", "数量", "金额(元)"]

@@ -22,8 +22,8 @@ from lxml import etree
 
 from tests.libreoffice import read_back
 from tests.workbook.fixtures import (
-    REL_UI,
     _SML,
+    REL_UI,
     compare_packages,
     feature_workbook,
     parts_of,
@@ -244,7 +244,7 @@ def test_app_xml_titles_list_the_sheets_in_order(tmp_path: Path) -> None:
 
 
 def test_date1904_workbooks_pass_the_flag_to_the_renderer(tmp_path: Path, monkeypatch) -> None:
-    import xlcrm.workbook.render as render
+    from xlcrm.workbook import render
 
     seen = []
     real = render.render_sheet

@@ -29,7 +29,7 @@ from typing import IO, Any
 from lxml import etree
 
 from xlcrm import i18n
-from xlcrm.errors import XlcrmError
+from xlcrm.errors import UnusableWorkbook
 from xlcrm.model import SheetSpec
 from xlcrm.workbook import marker
 from xlcrm.workbook.package import NS_PKG_REL, Package, relative, rels_name, resolve
@@ -57,8 +57,8 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NEW_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: same input -> same bytes
 
 
-class GraftError(XlcrmError):
-    """The package cannot take xlcrm's sheets as they are (e.g. a name clash)."""
+class GraftError(UnusableWorkbook):
+    """The package cannot take xlcrm's sheets as they are (e.g. a table name clash)."""
 
 
 @dataclass
@@ -92,12 +92,12 @@ class Graft:
             else etree.Element(f"{{{NS_PKG_REL}}}Relationships", nsmap={None: NS_PKG_REL})
         self.ct = pkg.xml("[Content_Types].xml") if "[Content_Types].xml" in pkg.names else None
         if self.ct is None:
-            raise GraftError(f"{pkg.path}: the package has no [Content_Types].xml — "
+            raise GraftError(pkg.path, "the package has no [Content_Types].xml",
                              "re-save the workbook in Excel")
         self.rel_by_id = {r.get("Id"): r for r in self.wb_rels}
         self.sheets_el = self._child(self.wb, "sheets")
         if self.sheets_el is None:
-            raise GraftError(f"{pkg.path}: workbook.xml has no <sheets> — re-save it in Excel")
+            raise GraftError(pkg.path, "workbook.xml has no <sheets>", "re-save the workbook in Excel")
         pr = self._child(self.wb, "workbookPr")
         self.date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
         # Parts reachable through relationships, for removing exactly what hangs off a sheet.
@@ -232,6 +232,7 @@ class Graft:
         table_dir = posixpath.join(posixpath.dirname(self.wb_part), "tables")
         max_sheet_id = max((int(el.get("sheetId", "0")) for el in all_sheets
                             if el.get("sheetId", "").isdigit()), default=0)
+        used_ids = {el.get("sheetId") for el in all_sheets if all(el is not r for r in removed)}
         new_overrides: list[tuple[str, str]] = []
         new_sheet_els: list[tuple[SheetSpec, dict[str, str]]] = []
         for spec, rs in rendered:
@@ -240,7 +241,15 @@ class Graft:
             while rels_name(part) in taken_parts:  # an orphan relations part: leave it be
                 part = _free(taken_parts, sheet_dir + "/sheet{}.xml")
             rid = _free(taken_rids, "rId{}")
-            max_sheet_id += 1
+            # The sheetId of the sheet it replaces (stable output); a calcChain naming it was dropped.
+            old_el = self.owned.get(spec.role)
+            if old_el is not None and (old_el.get("sheetId") or "").isdigit() and \
+                    old_el.get("sheetId") not in used_ids:
+                sheet_id = old_el.get("sheetId")
+            else:
+                max_sheet_id += 1
+                sheet_id = str(max_sheet_id)
+            used_ids.add(sheet_id)
             etree.SubElement(self.wb_rels, f"{{{NS_PKG_REL}}}Relationship",
                              Id=rid, Type=REL_WORKSHEET, Target=relative(self.wb_part, part))
             plan.add[part] = rs.xml
@@ -254,7 +263,7 @@ class Graft:
                     etree.SubElement(rels, f"{{{NS_PKG_REL}}}Relationship", Id=f"rId{i}",
                                      Type=REL_TABLE, Target=relative(part, tpart))
                 plan.add[rels_name(part)] = _xml_bytes(rels)
-            attrs = {"name": spec.name, "sheetId": str(max_sheet_id), "rid": rid}
+            attrs = {"name": spec.name, "sheetId": sheet_id, "rid": rid}
             if spec.hidden:
                 attrs["state"] = "hidden"
             new_sheet_els.append((spec, attrs))
@@ -282,8 +291,7 @@ class Graft:
         if rels_name(self.wb_part) not in self.pkg.names:
             plan.add[rels_name(self.wb_part)] = plan.replace.pop(rels_name(self.wb_part))
         plan.replace["[Content_Types].xml"] = _xml_bytes(self.ct)
-        app = self._edit_app(plan.removed, [s.name for s, a in new_sheet_els if "state" not in a] +
-                             [s.name for s, a in new_sheet_els if "state" in a])
+        app = self._edit_app(plan.removed, [spec.name for spec, _ in new_sheet_els])
         if app is not None:
             plan.replace[app[0]] = app[1]
         return plan
@@ -321,8 +329,8 @@ class Graft:
     def _check_tables(self, rs: Any) -> None:
         for name in rs.table_names:
             if name.casefold() in self._table_names:
-                raise GraftError(f"{self.pkg.path}: a table named {name!r} already exists in a "
-                                 "user sheet — rename that table in Excel (Table Design > Table Name)")
+                raise GraftError(self.pkg.path, f"a table named {name!r} already exists in a user sheet",
+                                 "rename that table in Excel (Table Design > Table Name)")
             self._table_names.add(name.casefold())
 
     def _edit_workbook(self, all_sheets: list[etree._Element], removed: list[etree._Element],

@@ -34,7 +34,7 @@ import posixpath
 import zipfile
 import zlib
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -257,7 +257,7 @@ class Package:
     def __enter__(self) -> Package:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
