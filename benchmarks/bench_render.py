@@ -14,9 +14,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xlcrm.model import Column, SheetSpec, TableSpec  # noqa: E402
-from xlcrm.workbook.render import render_sheet  # noqa: E402
-from xlcrm.workbook.styles import StyleBook  # noqa: E402
+from xlcrm.model import Column, SheetSpec, TableSpec
+from xlcrm.workbook.render import render_sheet
+from xlcrm.workbook.styles import StyleBook
 
 NAMES = ["上海精工机械有限公司", "苏州华东电子科技股份有限公司", "杭州恒达贸易", "Acme Trading Ltd",
          "宁波港城五金制品厂", "无锡新材料", "南京博远自动化设备有限公司"]
@@ -63,14 +63,17 @@ def main() -> None:
     for n in (10_000, 100_000):
         df, cols = frame(n)
         spec = SheetSpec("customers", "客户分级", [TableSpec("xlcrm_customers", df, cols)])
-        best = float("inf")
+        best, best_cpu = float("inf"), float("inf")
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             out = render_sheet(spec, lang="zh", styles=StyleBook.minimal(), first_table_id=1)
             best = min(best, time.perf_counter() - t0)
+            best_cpu = min(best_cpu, time.process_time() - c0)
         cells = n * len(cols)
-        print(f"{n:>7,} rows x {len(cols)} cols: {best:6.2f} s  "
-              f"({cells / best / 1e6:.2f} M cells/s, {len(out.xml) / 1e6:.1f} MB XML)")
+        # CPU time too: on a busy machine the wall time says more about the neighbours.
+        print(f"{n:>7,} rows x {len(cols)} cols: {best:6.2f} s wall, {best_cpu:6.2f} s CPU  "
+              f"({cells / best_cpu / 1e6:.2f} M cells per CPU-second, "
+              f"{len(out.xml) / 1e6:.1f} MB XML)")
 
 
 if __name__ == "__main__":

@@ -15,17 +15,22 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from tests.libreoffice import read_back
-from tests.workbook._package import write_specs
 from xlcrm.errors import XlcrmError
 from xlcrm.model import Column, SheetSpec, TableSpec
 from xlcrm.workbook.render import (
-    FORMATS, RenderedSheet, SheetNameError, display_width, render_sheet, validate_sheet_name,
+    FORMATS,
+    RenderedSheet,
+    SheetNameError,
+    display_width,
+    render_sheet,
+    validate_sheet_name,
 )
 from xlcrm.workbook.styles import StyleBook
+from xlcrm.workbook.write import write_in_place, write_new
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RNS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -109,6 +114,12 @@ def check_structure(rs: RenderedSheet, first_table_id: int = 1) -> dict[str, str
     return texts
 
 
+def write_specs(path: Path, specs: list[SheetSpec], *, lang: str = "zh") -> Path:
+    """A new workbook holding ``specs``, through the package writer (graft's write_new)."""
+    write_new(path, specs, lang=lang, backups=0)  # type: ignore[arg-type]
+    return path
+
+
 def render(spec: SheetSpec, lang: str = "zh", **kw) -> tuple[RenderedSheet, StyleBook]:
     styles = StyleBook.minimal()
     rs = render_sheet(spec, lang=lang, styles=styles, first_table_id=kw.pop("first_table_id", 1), **kw)
@@ -155,49 +166,29 @@ def test_english_sheet_uses_english_headers_and_codes():
     assert texts["A1"] == "Customer ID" and texts["E2"] == "High" and texts["F2"] == "Yes"
 
 
-def test_formula_looking_text_stays_text_in_openpyxl_and_libreoffice(tmp_path):
-    df = pd.DataFrame({"v": FORMULA_LIKE})
-    spec = SheetSpec("issues", "数据问题", [TableSpec("xlcrm_issues", df, [Column("v", "Value", "值")])])
-    rs, _ = render(spec)
-    check_structure(rs)  # includes: no <f> anywhere
-    path = write_specs(tmp_path / "f.xlsx", [spec])
-    ws = openpyxl.load_workbook(path).active
-    assert [c.value for c in ws["A"][1:]] == FORMULA_LIKE
-    assert all(c.data_type == "s" for c in ws["A"][1:])
-    assert [r[0] for r in read_back(path)["数据问题"][1:]] == FORMULA_LIKE
-
-
-def test_missing_values_are_empty_cells_and_numbers_dates_are_values(tmp_path):
-    spec = churn_spec()
-    path = write_specs(tmp_path / "c.xlsx", [spec])
-    ws = openpyxl.load_workbook(path).active
-    assert ws["C3"].value is None and ws["D3"].value is None and ws["B4"].value is None
-    assert ws["E5"].value is None
-    assert ws["C2"].value == 1234.5 and ws["C4"].value == -5.0
-    assert ws["D2"].value == dt.datetime(2024, 1, 5) and ws["D5"].value == dt.datetime(2024, 2, 29)
-    assert (ws["F2"].value, ws["F3"].value) == ("是", "否")
-    lo = read_back(path)["流失预警"]
-    assert lo[1] == ["C001", "上海精工机械有限公司", "1234.5", "2024-01-05", "高", "是", "80"]
-    assert lo[2] == ["C002", "Acme & <Co>", "", "", "低", "否", "10"]
-    assert lo[4][:4] == ["C004", FORMULA_LIKE[0], "1000000", "2024-02-29"]
-
-
+@pytest.mark.libreoffice
 def test_date_serials_match_excel_in_both_date_systems(tmp_path):
     # Excel: 2024-01-01 is serial 45292 in the 1900 system; the 1904 system is 1,462 days less.
     df = pd.DataFrame({"d": pd.to_datetime(["2024-01-01", "1900-03-01"]),
                        "o": [dt.date(2024, 1, 1), pd.Timestamp("2024-01-01 12:00")]})
     cols = [Column("d", "D", "D", "date"), Column("o", "O", "O", "date")]
-    spec = SheetSpec("x", "X", [TableSpec("t_dates", df, cols)])
+    spec = SheetSpec("customers", "X", [TableSpec("t_dates", df, cols)])
     for date1904, serial in ((False, 45292.0), (True, 45292.0 - 1462)):
         rs, _ = render(spec, date1904=date1904)
         vals = {c.get("r"): float(c.find(NS + "v").text)
                 for c in ET.fromstring(rs.xml).iter(NS + "c") if c.find(NS + "v") is not None}
         assert vals["A2"] == serial and vals["B2"] == serial and vals["B3"] == serial + 0.5
-        path = write_specs(tmp_path / f"d{int(date1904)}.xlsx", [spec], date1904=date1904)
-        assert read_back(path)["X"][1][0] == "2024-01-01"
-    rs, _ = render(spec)  # 1900-03-01 is serial 61 in the 1900 system
-    v = [c for c in ET.fromstring(rs.xml).iter(NS + "c") if c.get("r") == "A3"][0]
-    assert float(v.find(NS + "v").text) == 61.0
+    assert ET.fromstring(render(spec)[0].xml).find(f".//{NS}c[@r='A3']/{NS}v").text == "61.0"
+
+    # A user's workbook in the 1904 system (Mac Excel): the dates read back as the same days.
+    user = openpyxl.Workbook()
+    user.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    user.active["A1"] = dt.datetime(2020, 5, 17)
+    user.save(tmp_path / "mac.xlsx")
+    write_in_place(tmp_path / "mac.xlsx", [spec], lang="zh", backups=0)
+    lo = read_back(tmp_path / "mac.xlsx")
+    assert lo["X"][1][:2] == ["2024-01-01", "2024-01-01"]
+    assert lo["Sheet"][0][0].startswith("2020-05-17")  # the user's own date, as before
 
 
 def test_dates_excel_cannot_show_stay_readable_as_text():
@@ -263,26 +254,15 @@ def test_header_width_leaves_room_for_the_filter_button():
     assert w >= display_width("最近一次下单日期") + 2
 
 
-def test_empty_frame_is_a_valid_table_with_one_empty_row(tmp_path):
-    df = pd.DataFrame({"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=float)})
-    spec = SheetSpec("issues", "数据问题", [TableSpec("xlcrm_issues", df, [
-        Column("a", "Sheet", "工作表"), Column("b", "Cell", "单元格", "int", style="bar")])])
-    rs, _ = render(spec)
-    check_structure(rs)
-    assert ET.fromstring(rs.tables[0]).get("ref") == "A1:B2"
-    path = write_specs(tmp_path / "e.xlsx", [spec])
-    ws = openpyxl.load_workbook(path).active
-    assert ws.tables["xlcrm_issues"].ref == "A1:B2"
-    assert read_back(path)["数据问题"][0] == ["工作表", "单元格"]
-
-
 def test_duplicate_and_awkward_headers_become_unique_escaped_table_columns():
     df = pd.DataFrame({"a": [1], "b": [2], "c": [3], "d": [4]})
     cols = [Column("a", "Value", "值"), Column("b", "value", "值"), Column("c", 'A&B <"x">', "A&B"),
-            Column("d", "", "")]
+            Column("d", "", ""), Column("e", " Two\n lines\t", "")]
+    df["e"] = [5]
     rs, _ = render(SheetSpec("x", "X", [TableSpec("t", df, cols)]), lang="en")
     texts = check_structure(rs)
-    assert [texts[f"{c}1"] for c in "ABCD"] == ["Value", "value 2", 'A&B <"x">', "Column4"]
+    assert [texts[f"{c}1"] for c in "ABCDE"] == ["Value", "value 2", 'A&B <"x">', "Column4",
+                                                  "Two lines"]
 
 
 def test_control_characters_are_stripped_and_the_xml_stays_well_formed(tmp_path):
@@ -291,14 +271,6 @@ def test_control_characters_are_stripped_and_the_xml_stays_well_formed(tmp_path)
     rs, _ = render(spec, lang="en")
     texts = check_structure(rs)
     assert (texts["A1"], texts["A2"], texts["A3"], texts["A4"]) == ("T", "abc", "tab\tnew\nline", "bad")
-
-
-def test_excel_escape_sequences_in_user_text_stay_literal_in_libreoffice(tmp_path):
-    # Excel and LibreOffice read _xHHHH_ in a string as an escaped character.
-    vals = ["_x0041_", " lead", "trail ", "普通文本"]
-    spec = SheetSpec("x", "X", [TableSpec("t", pd.DataFrame({"v": vals}), [Column("v", "V", "V")])])
-    lo = read_back(write_specs(tmp_path / "x.xlsx", [spec]))["X"]
-    assert [r[0] for r in lo[1:]] == vals
 
 
 def test_long_ids_stay_exact_as_text():
@@ -320,25 +292,125 @@ def test_row_kinds_format_the_last_column_row_by_row(tmp_path):
     assert ws["B5"].value == dt.datetime(2024, 6, 30)
 
 
-def test_dashboard_blocks_side_by_side_with_titles_above(tmp_path):
+# ---- one workbook through the package writer, read back by openpyxl and LibreOffice -----
+
+def formula_spec() -> SheetSpec:
+    df = pd.DataFrame({"v": FORMULA_LIKE})
+    return SheetSpec("issues", "数据问题", [TableSpec("xlcrm_issues", df, [Column("v", "Value", "值")])])
+
+
+def empty_spec() -> SheetSpec:
+    df = pd.DataFrame({"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=float)})
+    return SheetSpec("customers", "空表", [TableSpec("xlcrm_empty", df, [
+        Column("a", "Sheet", "工作表"), Column("b", "Cell", "单元格", "int", style="bar")])])
+
+
+ESCAPES = ["_x0041_", " lead", "trail ", "普通文本", "two\nlines"]  # (LibreOffice reads CR LF as LF)
+
+
+def escape_spec() -> SheetSpec:
+    df = pd.DataFrame({"v": ESCAPES})
+    return SheetSpec("complaints", "转义", [TableSpec("xlcrm_escape", df, [Column("v", "V", "V")])])
+
+
+def dashboard_spec() -> SheetSpec:
     a = pd.DataFrame({"m": ["Customers", "Revenue"], "v": [120.0, 5e5]})
     b = pd.DataFrame({"tier": ["Key", "Major", "Regular"], "n": [3, 20, 40]})
-    spec = SheetSpec("dashboard", "客户看板", [
+    return SheetSpec("dashboard", "客户看板", [
         TableSpec("xlcrm_dashboard", a, [Column("m", "Metric", "指标"), Column("v", "Value", "数值")],
                   anchor="A2", title="概览"),
         TableSpec("xlcrm_dashboard_tiers", b, [Column("tier", "Tier", "客户等级", coded=True),
                                                Column("n", "Customers", "客户数", "int")],
                   anchor="D2", title="客户等级分布"),
     ])
-    rs, _ = render(spec, first_table_id=3)
+
+
+def values_frame() -> tuple[pd.DataFrame, list[Column]]:
+    rng = np.random.default_rng(7)
+    n = 300
+    df = pd.DataFrame({
+        "id": [f"C{i:04d}" for i in range(n)],
+        "amount": rng.normal(1000, 500, n).round(2),
+        "orders": rng.integers(0, 50, n),
+        "when": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
+        "p": rng.random(n).round(4),
+    })
+    df.loc[::7, "amount"] = np.nan
+    cols = [Column("id", "ID", "编号"), Column("amount", "Amount", "金额", "money"),
+            Column("orders", "Orders", "订单数", "int"), Column("when", "When", "日期", "date"),
+            Column("p", "P", "概率", "prob")]
+    return df, cols
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """One workbook with every sheet below, written by write_new; (openpyxl book, LibreOffice rows)."""
+    df, cols = values_frame()
+    specs = [formula_spec(), churn_spec(), empty_spec(), escape_spec(), dashboard_spec(),
+             SheetSpec("visits", "结果", [TableSpec("xlcrm_values", df, cols)])]
+    path = write_specs(tmp_path_factory.mktemp("book") / "book.xlsx", specs)
+    return openpyxl.load_workbook(path), read_back(path)
+
+
+@pytest.mark.libreoffice
+def test_formula_looking_text_stays_text_in_openpyxl_and_libreoffice(book):
+    check_structure(render(formula_spec())[0])  # includes: no <f> anywhere
+    ws = book[0]["数据问题"]
+    assert [c.value for c in ws["A"][1:]] == FORMULA_LIKE
+    assert all(c.data_type == "s" for c in ws["A"][1:])
+    assert [r[0] for r in book[1]["数据问题"][1:]] == FORMULA_LIKE
+
+
+@pytest.mark.libreoffice
+def test_missing_values_are_empty_cells_and_numbers_dates_are_values(book):
+    ws = book[0]["流失预警"]
+    assert ws["C3"].value is None and ws["D3"].value is None and ws["B4"].value is None
+    assert ws["E5"].value is None
+    assert ws["C2"].value == 1234.5 and ws["C4"].value == -5.0
+    assert ws["D2"].value == dt.datetime(2024, 1, 5) and ws["D5"].value == dt.datetime(2024, 2, 29)
+    assert (ws["F2"].value, ws["F3"].value) == ("是", "否")
+    lo = book[1]["流失预警"]
+    assert lo[1] == ["C001", "上海精工机械有限公司", "1234.5", "2024-01-05", "高", "是", "80"]
+    assert lo[2] == ["C002", "Acme & <Co>", "", "", "低", "否", "10"]
+    assert lo[4][:4] == ["C004", FORMULA_LIKE[0], "1000000", "2024-02-29"]
+
+
+@pytest.mark.libreoffice
+def test_empty_frame_is_a_valid_table_with_one_empty_row(book):
+    rs, _ = render(empty_spec())
+    check_structure(rs)
+    assert ET.fromstring(rs.tables[0]).get("ref") == "A1:B2"
+    assert book[0]["空表"].tables["xlcrm_empty"].ref == "A1:B2"
+    assert book[1]["空表"][0] == ["工作表", "单元格"]
+
+
+@pytest.mark.libreoffice
+def test_excel_escape_sequences_and_line_ends_in_user_text_stay_literal(book):
+    # Excel and LibreOffice read _xHHHH_ in a string as an escaped character.
+    assert [r[0] for r in book[1]["转义"][1:]] == ESCAPES
+
+
+@pytest.mark.libreoffice
+def test_dashboard_blocks_side_by_side_with_titles_above(book):
+    rs, _ = render(dashboard_spec(), first_table_id=3)
     texts = check_structure(rs, first_table_id=3)
     assert (texts["A1"], texts["D1"], texts["D3"]) == ("概览", "客户等级分布", "重要客户")
     assert rs.ref == "A1:E5"
-    path = write_specs(tmp_path / "d.xlsx", [spec])
-    ws = openpyxl.load_workbook(path).active
+    ws = book[0]["客户看板"]
     assert (ws.tables["xlcrm_dashboard"].ref, ws.tables["xlcrm_dashboard_tiers"].ref) == ("A2:B4", "D2:E5")
-    lo = read_back(path)["客户看板"]
-    assert lo[2][:5] == ["Customers", "120", "", "重要客户", "3"]
+    assert book[1]["客户看板"][2][:5] == ["Customers", "120", "", "重要客户", "3"]
+
+
+@pytest.mark.libreoffice
+def test_values_read_back_by_libreoffice_equal_the_frame(book):
+    df, _ = values_frame()
+    lo = pd.DataFrame(book[1]["结果"][1:], columns=["id", "amount", "orders", "when", "p"])
+    assert lo["id"].tolist() == df["id"].tolist()
+    got = pd.to_numeric(lo["amount"].replace("", np.nan))
+    np.testing.assert_array_equal(got.to_numpy(), df["amount"].to_numpy())
+    assert lo["orders"].astype(int).tolist() == df["orders"].tolist()
+    assert lo["when"].tolist() == df["when"].dt.strftime("%Y-%m-%d").tolist()
+    np.testing.assert_array_equal(lo["p"].astype(float).to_numpy(), df["p"].to_numpy())
 
 
 def test_overlapping_tables_are_refused():
@@ -382,30 +454,6 @@ def test_same_table_name_twice_on_a_sheet_is_refused():
         render(spec)
 
 
-def test_values_read_back_by_libreoffice_equal_the_frame(tmp_path):
-    rng = np.random.default_rng(7)
-    n = 300
-    df = pd.DataFrame({
-        "id": [f"C{i:04d}" for i in range(n)],
-        "amount": rng.normal(1000, 500, n).round(2),
-        "orders": rng.integers(0, 50, n),
-        "when": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
-        "p": rng.random(n).round(4),
-    })
-    df.loc[::7, "amount"] = np.nan
-    cols = [Column("id", "ID", "编号"), Column("amount", "Amount", "金额", "money"),
-            Column("orders", "Orders", "订单数", "int"), Column("when", "When", "日期", "date"),
-            Column("p", "P", "概率", "prob")]
-    path = write_specs(tmp_path / "v.xlsx", [SheetSpec("x", "结果", [TableSpec("t", df, cols)])])
-    lo = pd.DataFrame(read_back(path)["结果"][1:], columns=["id", "amount", "orders", "when", "p"])
-    assert lo["id"].tolist() == df["id"].tolist()
-    got = pd.to_numeric(lo["amount"].replace("", np.nan))
-    np.testing.assert_array_equal(got.to_numpy(), df["amount"].to_numpy())
-    assert lo["orders"].astype(int).tolist() == df["orders"].tolist()
-    assert lo["when"].tolist() == df["when"].dt.strftime("%Y-%m-%d").tolist()
-    np.testing.assert_array_equal(lo["p"].astype(float).to_numpy(), df["p"].to_numpy())
-
-
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(max_size=40), min_size=1, max_size=5))
 def test_any_text_round_trips_through_openpyxl_minus_illegal_characters(tmp_path_factory, values):
@@ -419,3 +467,72 @@ def test_any_text_round_trips_through_openpyxl_minus_illegal_characters(tmp_path
     illegal = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
     expected = [illegal.sub("", v) or None for v in values]
     assert [ws.cell(r + 2, 1).value for r in range(len(values))] == expected
+
+
+def test_public_api_is_what_the_package_writer_uses():
+    import xlcrm.workbook.render as render_mod
+    import xlcrm.workbook.styles as styles_mod
+
+    assert set(render_mod.__all__) == {"RenderedSheet", "SheetNameError", "render_sheet",
+                                       "validate_sheet_name", "col_letter", "clean_text",
+                                       "display_width", "FORMATS"}
+    assert set(styles_mod.__all__) == {"CellStyle", "DiffStyle", "StyleBook", "StylesError"}
+    assert [f for f in RenderedSheet.__dataclass_fields__][:4] == ["xml", "tables", "table_names", "ref"]
+
+
+def test_a_table_past_the_last_excel_row_is_refused():
+    spec = SheetSpec("x", "X", [TableSpec("t", pd.DataFrame({"a": [1]}), [Column("a", "A", "A")],
+                                          anchor="A1048576")])
+    with pytest.raises(XlcrmError, match="1,048,576 rows"):
+        render(spec)
+
+
+def _present(v: object) -> bool:
+    if v is None or v is pd.NaT:
+        return False
+    if isinstance(v, float):
+        return bool(np.isfinite(v)) and abs(v) <= 9.99999999999999e307  # Excel's largest
+    if isinstance(v, str):
+        return bool(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]", "", v))
+    return True
+
+
+cell_values = st.one_of(
+    st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**12, 10**12),
+    st.text(max_size=12), st.booleans(),
+    st.datetimes(min_value=dt.datetime(1901, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(cell_values, min_size=3, max_size=3), max_size=15),
+       st.lists(st.sampled_from(["text", "money", "int", "pct", "date", "score"]), min_size=3,
+                max_size=3),
+       st.sampled_from(["zh", "en"]), st.booleans())
+@example([[1.797693134862316e306, None, None]], ["pct", "text", "text"], "zh", False)  # was a crash
+def test_any_frame_renders_a_well_formed_sheet_with_one_cell_per_present_value(rows, kinds, lang,
+                                                                                date1904):
+    df = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)
+    cols = [Column(k, f"{k}{kind}", f"列{k}", kind) for k, kind in zip("abc", kinds)]
+    rs, _ = render(SheetSpec("x", "X", [TableSpec("t", df, cols)]), lang=lang, date1904=date1904)
+    check_structure(rs)
+    root = ET.fromstring(rs.xml)
+    data_cells = [c for row in root.find(NS + "sheetData") if row.get("r") != "1" for c in row]
+    assert len(data_cells) == sum(_present(v) for row in rows for v in row)
+    numbers = {c.get("r"): float(c.find(NS + "v").text) for c in data_cells if c.get("t") is None}
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            ref = f"{'abc'[j].upper()}{i + 2}"
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and _present(v):
+                tiny = abs(v) < 2.2250738585072e-308  # below Excel's smallest: written as 0
+                assert numbers[ref] == (0.0 if tiny else float(v))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="aZ9 —é上海，ｱ\n", max_size=40), min_size=1, max_size=20))
+def test_text_column_width_is_the_widest_value_plus_padding_capped(values):
+    df = pd.DataFrame({"t": pd.Series(values, dtype=object)})
+    rs, _ = render(SheetSpec("x", "X", [TableSpec("t", df, [Column("t", "T", "T")])]))
+    width = float(next(ET.fromstring(rs.xml).iter(NS + "col")).get("width"))
+    widest = max(display_width(v) for v in values)
+    assert width == pytest.approx(min(60, max(6, display_width("T") + 3, widest + 3)))

@@ -132,9 +132,16 @@ def test_user_styles_keep_their_indices_and_look_after_append(make, tmp_path):
     assert idx == list(range(n_old_xfs, n_old_xfs + len(NEW)))
     assert dx == len(_children(old, "dxfs"))
     _check_counts(new)
-    assert list(new)[0].tag == NS + "numFmts"
+    assert new[0].tag == NS + "numFmts"
 
-    # the new xfs point at what was asked for
+    _check_new(new, idx)
+
+    # openpyxl sees the user's cells exactly as before
+    assert _look(_replace_part(book, "xl/styles.xml", out)) == before_look
+
+
+def _check_new(new: ET.Element, idx: list[int]) -> None:
+    """The xfs returned for NEW point at the font, fill, format and alignment asked for."""
     fmts = {int(e.get("numFmtId")): e.get("formatCode") for e in _children(new, "numFmts")}
     assert len(fmts) == len(_children(new, "numFmts")), "numFmt ids must be unique"
     assert all(i >= 164 for i in fmts)
@@ -148,8 +155,39 @@ def test_user_styles_keep_their_indices_and_look_after_append(make, tmp_path):
     assert fmts[int(xfs[idx[3]].get("numFmtId"))] == "0.0%"
     assert xfs[idx[4]].find(NS + "alignment").get("wrapText") == "1"
 
-    # openpyxl sees the user's cells exactly as before
-    assert _look(_replace_part(book, "xl/styles.xml", out)) == before_look
+
+EXCEL_FILES = sorted((Path(__file__).parent / "data" / "excel").glob("*.xls[xm]"))
+
+
+def _full_look(path: Path) -> list[tuple]:
+    wb = openpyxl.load_workbook(path)
+    return [(ws.title, c.coordinate, c.font.b, c.font.i, c.font.color and c.font.color.rgb,
+             c.number_format, c.fill.fill_type, c.fill.fgColor.rgb, c.border.left.style,
+             c.alignment.horizontal, c.alignment.wrap_text)
+            for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+
+
+@pytest.mark.parametrize("path", EXCEL_FILES, ids=[p.name for p in EXCEL_FILES])
+def test_styles_saved_by_excel_keep_every_user_cell_look(path, tmp_path):
+    # Files saved by Excel itself (XlsxWriter's comparison files, see data/SOURCES.md).
+    book = tmp_path / path.name
+    book.write_bytes(path.read_bytes())
+    original = zipfile.ZipFile(book).read("xl/styles.xml")
+    old = ET.fromstring(original)
+    sb = StyleBook.parse(original)
+    idx = [sb.xf(s) for s in NEW]
+    dx = sb.dxf(DiffStyle(fill="FFC7CE", font_color="9C0006"))
+    new = ET.fromstring(sb.to_xml())
+    for coll in ("fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "dxfs", "numFmts",
+                 "cellStyles", "colors"):
+        a, b = _children(old, coll), _children(new, coll)
+        assert [ET.tostring(e) for e in a] == [ET.tostring(e) for e in b[:len(a)]], coll
+    _check_counts(new)
+    _check_new(new, idx)
+    assert new[0].tag == NS + "numFmts"
+    assert _children(new, "dxfs")[dx].find(f"{NS}fill/{NS}patternFill/{NS}bgColor").get("rgb") == "FFFFC7CE"
+    edited = _replace_part(book, "xl/styles.xml", sb.to_xml())
+    assert _full_look(edited) == _full_look(book)
 
 
 @functools.cache
@@ -201,7 +239,7 @@ def test_excel_part_keeps_extensions_prefixes_and_unknown_elements():
                   EXCEL_LIKE[EXCEL_LIKE.index(b"<extLst>"):], b"\r\n"):
         assert piece in out
     root = ET.fromstring(out)
-    assert list(root)[0].tag == NS + "numFmts"  # created as the first child (schema order)
+    assert root[0].tag == NS + "numFmts"  # created as the first child (schema order)
     assert (h, d) == (1, 0)
     _check_counts(root)
     # the new bold font is the user's default font (等线, charset 134) made bold
@@ -248,7 +286,7 @@ def test_missing_collections_are_created_in_schema_order():
 def test_wrong_count_attribute_is_corrected_from_the_children():
     data = (b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             b'<numFmts count="7"><numFmt numFmtId="170" formatCode="0.0000"/></numFmts>'
-            b'<fonts count="9"><font/><font><b/></font></fonts>'
+            b'<fonts count="9"><font/><font><i/></font></fonts>'
             b'<fills count="2"><fill/><fill/></fills><borders><border/></borders>'
             b'<cellStyleXfs count="1"><xf/></cellStyleXfs>'
             b'<cellXfs count="40"><xf/><xf/><xf/></cellXfs></styleSheet>')
@@ -301,8 +339,8 @@ def test_minimal_styles_open_in_openpyxl(tmp_path):
 
 
 @pytest.mark.parametrize("bad", [
-    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol2;</styleSheet>',
+    (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+     b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol2;</styleSheet>'),
     b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts>',
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
     b"",
@@ -350,3 +388,25 @@ def test_any_sequence_of_styles_keeps_indices_stable_and_counts_right(styles, ba
     # reading our output again and appending nothing gives it back unchanged
     assert StyleBook.parse(out).to_xml() == out
 
+
+
+@pytest.mark.parametrize("data", [xw_styles, lambda: EXCEL_LIKE], ids=["xlsxwriter", "excel"])
+def test_a_second_refresh_reuses_what_the_first_appended(data):
+    # Nightly refreshes must not grow styles.xml (Excel stops at 64,000 cell formats).
+    first = StyleBook.parse(data())
+    a = [first.xf(s) for s in NEW] + [first.dxf(DiffStyle(fill="FFC7CE", font_color="9C0006"))]
+    once = first.to_xml()
+    second = StyleBook.parse(once)
+    b = [second.xf(s) for s in NEW] + [second.dxf(DiffStyle(fill="FFC7CE", font_color="9C0006"))]
+    assert a == b
+    assert second.to_xml() == once
+
+
+def test_a_user_entry_equal_in_meaning_is_reused_whatever_its_attribute_order():
+    data = EXCEL_LIKE.replace(
+        b'<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"><alignment vertical="center"/></xf></cellXfs>',
+        b'<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"><alignment vertical="center"/></xf>'
+        b'<xf applyNumberFormat="1" xfId="0" borderId="0" fillId="0" fontId="0" numFmtId="4"/></cellXfs>')
+    sb = StyleBook.parse(data)
+    assert sb.xf(CellStyle(num_fmt="#,##0.00")) == 1
+    assert sb.to_xml() == data

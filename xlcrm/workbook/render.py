@@ -12,6 +12,7 @@ starts with = + - @ can never become a formula, and no sharedStrings part is nee
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import logging
 import math
 import re
@@ -26,8 +27,16 @@ from xlcrm.errors import XlcrmError
 from xlcrm.model import Column, Kind, Lang, SheetSpec, TableSpec
 from xlcrm.workbook.styles import CellStyle, DiffStyle, StyleBook
 
-__all__ = ["RenderedSheet", "SheetNameError", "render_sheet", "validate_sheet_name",
-           "col_letter", "clean_text", "FORMATS"]
+__all__ = [
+    "FORMATS",
+    "RenderedSheet",
+    "SheetNameError",
+    "clean_text",
+    "col_letter",
+    "display_width",
+    "render_sheet",
+    "validate_sheet_name",
+]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +49,7 @@ FORMATS: dict[str, str] = {
 }
 HEADER = CellStyle(bold=True, fill="4472C4", font_color="FFFFFF")
 TITLE = CellStyle(bold=True, font_color="1F4E78")
+CENTERED = CellStyle(halign="center")
 TABLE_STYLE = "TableStyleMedium2"
 TAB_COLOR = "FF4472C4"
 
@@ -51,6 +61,8 @@ BAR_COLOR = "FF638EC6"
 SCALE_COLORS = ("FF63BE7B", "FFFFEB84", "FFF8696B")  # green (min), yellow, red (max): a heat map
 
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's sheet size
+EXCEL_MAX, EXCEL_TINY = 9.99999999999999e307, 2.2250738585072e-308  # Excel's number range
 MAX_WIDTH = 60.0
 MIN_WIDTH = 6.0
 
@@ -115,9 +127,11 @@ def _inline(s: str) -> str:
         s = _XESCAPE.sub(r"_x005F_\1", s)
         s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         s = s.replace("\r", "&#13;")  # a raw CR would be read back as LF (XML end-of-line rule)
+    if not s:
+        return ""  # nothing left to show: the caller writes no cell
     if len(s) > MAX_CELL_CHARS:
         s = clean_text(s)
-    if s and (s[0].isspace() or s[-1].isspace()):
+    if (s[0].isspace() or s[-1].isspace()):
         return f'<is><t xml:space="preserve">{s}</t></is>'
     return f"<is><t>{s}</t></is>"
 
@@ -198,23 +212,26 @@ class _Renderer:
         if col.coded:
             values = _translate(values, self.lang)
         dtype = values.dtype
-        n = len(values)
         num_xf = self.kind_xf(col.kind)
+        # Short level/flag words read best centred (and clear of a number to their left).
+        text_xf = self.styles.xf(CENTERED) if col.style in ("risk", "flag") else 0
         if pd.api.types.is_bool_dtype(dtype):
             texts = [None if v is None or v is pd.NA else (self.yes if v else self.no)
                      for v in values.tolist()]
             return self._objects(pd.Series(texts, dtype=object), letter, first_row, col, num_xf,
-                                 row_xf)
+                                 row_xf, text_xf)
         if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(dtype):
-            return self._datetimes(values, letter, first_row, num_xf, row_xf, n)
+            return self._datetimes(values, letter, first_row)
         if pd.api.types.is_numeric_dtype(dtype):
             arr = values.to_numpy(dtype="float64", na_value=np.nan)
             return self._numbers(arr, letter, first_row, num_xf, row_xf, col.kind)
-        return self._objects(values, letter, first_row, col, num_xf, row_xf)
+        return self._objects(values, letter, first_row, col, num_xf, row_xf, text_xf)
 
     def _numbers(self, arr: np.ndarray, letter: str, first_row: int, xf: int,
                  row_xf: list[int] | None, kind: Kind) -> _ColOut:
-        finite = np.isfinite(arr)
+        # Excel's doubles stop at 9.99999999999999E+307 and below 2.2250738585072E-308.
+        arr = np.where(np.abs(arr) < EXCEL_TINY, 0.0, arr)
+        finite = np.isfinite(arr) & (np.abs(arr) <= EXCEL_MAX)
         cells: list[str] = []
         append = cells.append
         r = first_row
@@ -231,8 +248,7 @@ class _Renderer:
         width = _number_width(arr[finite], kind) if finite.any() else 0.0
         return _ColOut(cells, width)
 
-    def _datetimes(self, values: pd.Series, letter: str, first_row: int, num_xf: int,
-                   row_xf: list[int] | None, n: int) -> _ColOut:
+    def _datetimes(self, values: pd.Series, letter: str, first_row: int) -> _ColOut:
         if isinstance(values.dtype, pd.DatetimeTZDtype):
             values = values.dt.tz_localize(None)
         base = pd.Timestamp("1904-01-01" if self.date1904 else "1899-12-30")
@@ -241,18 +257,20 @@ class _Renderer:
         if (np.isfinite(serial) & ((serial < low) | (serial >= 2958466))).any():
             # Some dates Excel cannot show as dates: the per-cell path writes those as ISO text.
             return self._objects(values.astype(object), letter, first_row,
-                                 Column("", "", "", "date"), self.date_xf, row_xf)
+                                 Column("", "", "", "date"), self.date_xf, None)
         return self._numbers(serial, letter, first_row, self.date_xf, None, "date")
 
     def _objects(self, values: pd.Series, letter: str, first_row: int, col: Column, num_xf: int,
-                 row_xf: list[int] | None) -> _ColOut:
+                 row_xf: list[int] | None, text_xf: int = 0) -> _ColOut:
         cells: list[str] = []
         append = cells.append
         memo: dict[str, str] = {}
         texts: set[str] = set()
-        num_w = 0.0
+        numbers: list[float] = []
+        has_date = False
         r = first_row
         date_xf = self.date_xf
+        ts_attr = f' s="{text_xf}"' if text_xf else ""
         for i, v in enumerate(values.tolist()):
             xf = num_xf if row_xf is None else row_xf[i]
             if v is None or v is pd.NaT or v is pd.NA:
@@ -260,23 +278,25 @@ class _Renderer:
             elif isinstance(v, str):
                 body = memo.get(v)
                 if body is None:
-                    body = memo[v] = _inline(v) if _ILLEGAL.sub("", v) else ""
+                    body = memo[v] = _inline(v)
                     texts.add(v)
-                append(f'<c r="{letter}{r}" t="inlineStr">{body}</c>' if body else "")
+                append(f'<c r="{letter}{r}"{ts_attr} t="inlineStr">{body}</c>' if body else "")
             elif isinstance(v, (bool, np.bool_)):
                 t = self.yes if v else self.no
                 texts.add(t)
-                append(f'<c r="{letter}{r}" t="inlineStr">{_inline(t)}</c>')
+                append(f'<c r="{letter}{r}"{ts_attr} t="inlineStr">{_inline(t)}</c>')
             elif isinstance(v, (int, np.integer)) and abs(int(v)) >= 10**15:
                 t = str(int(v))  # Excel keeps 15 digits: a long ID stays exact as text
                 texts.add(t)
                 append(f'<c r="{letter}{r}" t="inlineStr">{_inline(t)}</c>')
-            elif isinstance(v, (int, float, np.integer, np.floating)):
+            elif isinstance(v, (int, float, np.integer, np.floating, decimal.Decimal)):
                 f = float(v)
-                if math.isfinite(f):
+                if abs(f) < EXCEL_TINY:
+                    f = 0.0
+                if math.isfinite(f) and abs(f) <= EXCEL_MAX:
                     s = f' s="{xf}"' if xf else ""
                     append(f'<c r="{letter}{r}"{s}><v>{f!r}</v></c>')
-                    num_w = max(num_w, _number_width(np.array([f]), col.kind))
+                    numbers.append(f)
                 else:
                     append("")
             elif isinstance(v, (dt.date, np.datetime64)):
@@ -289,13 +309,16 @@ class _Renderer:
                 else:
                     append(f'<c r="{letter}{r}" s="{date_xf}">'
                            f"<v>{serial!r}</v></c>")
-                    num_w = max(num_w, 10.0)
+                    has_date = True
             else:
                 t = str(v)
                 texts.add(t)
-                append(f'<c r="{letter}{r}" t="inlineStr">{_inline(t)}</c>')
+                body = _inline(t)
+                append(f'<c r="{letter}{r}" t="inlineStr">{body}</c>' if body else "")
             r += 1
-        return _ColOut(cells, max(num_w, _text_width(texts)))
+        kind: Kind = col.kind if row_xf is None else "number"  # mixed kinds: a fair guess
+        num_w = _number_width(np.array(numbers), kind) if numbers else 0.0
+        return _ColOut(cells, max(num_w, 10.0 if has_date else 0.0, _text_width(texts)))
 
 
 def _translate(values: pd.Series, lang: Lang) -> pd.Series:
@@ -307,27 +330,32 @@ def _translate(values: pd.Series, lang: Lang) -> pd.Series:
                      index=values.index, dtype=object)
 
 
+def _width_bound(s: str) -> int:
+    """A cheap upper bound of display_width: every wide character takes 3+ bytes in UTF-8."""
+    return len(s) + (len(s.encode("utf-8", "surrogatepass")) - len(s)) // 2
+
+
 def _text_width(texts: set[str]) -> float:
     best = 0
-    for s in sorted(texts, key=len, reverse=True):
-        if 2 * len(s) <= best:
-            break  # no shorter string can be wider, even all CJK
+    for s in sorted(texts, key=_width_bound, reverse=True):
+        if _width_bound(s) <= best or best >= MAX_WIDTH:
+            break  # nothing further down can be wider
         best = max(best, display_width(s))
     return float(best)
 
 
 def _number_width(finite: np.ndarray, kind: Kind) -> float:
     """How many characters the widest number shows in the column's format."""
-    big = float(np.max(np.abs(finite)))
+    big = float(np.max(np.abs(finite))) * (100 if kind == "pct" else 1)
     neg = 1 if float(np.min(finite)) < 0 else 0
-    digits = len(str(int(big))) if big < 1e15 else 16
+    digits = len(str(int(big))) if big < 1e15 else 16  # Excel shows large numbers as 1E+15
     commas = (digits - 1) // 3
     if kind in ("money", "number"):
         return digits + commas + 3 + neg
     if kind == "int":
         return digits + commas + neg
     if kind == "pct":
-        return len(str(int(big * 100))) + 3 + neg
+        return digits + 3 + neg
     if kind == "prob":
         return digits + 3 + neg
     if kind == "score":
@@ -360,7 +388,7 @@ def _unique_labels(columns: list[Column], lang: Lang) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for i, c in enumerate(columns):
-        label = clean_text(str(c.label(lang))).replace("\r", " ").replace("\n", " ").strip()
+        label = re.sub(r"\s+", " ", clean_text(str(c.label(lang)))).strip()  # one line
         label = label or f"Column{i + 1}"
         cand, k = label, 2
         while cand.casefold() in seen:
@@ -373,7 +401,8 @@ def _unique_labels(columns: list[Column], lang: Lang) -> list[str]:
 def _layout(spec: TableSpec, lang: Lang, rnd: _Renderer) -> _Block:
     m = _ANCHOR.match(spec.anchor.strip())
     if not m:
-        raise SheetNameError(f"table {spec.name!r}: anchor {spec.anchor!r} is not a cell like A1")
+        raise XlcrmError(f"table {spec.name!r}: anchor {spec.anchor!r} is not a cell like A1 — "
+                         "give the top-left cell of the table")
     col0, header_row = _col_index(m.group(1)), int(m.group(2))
     frame = spec.frame
     missing = [c.key for c in spec.columns if c.key not in frame.columns]
@@ -382,8 +411,16 @@ def _layout(spec: TableSpec, lang: Lang, rnd: _Renderer) -> _Block:
                          "add it or drop it from the Column list")
     if not spec.columns:
         raise XlcrmError(f"table {spec.name!r} has no columns — give it at least one Column")
+    dup = sorted({c.key for c in spec.columns if list(frame.columns).count(c.key) > 1})
+    if dup:
+        raise XlcrmError(f"table {spec.name!r}: the frame has column {', '.join(dup)} twice — "
+                         "keep one")
     labels = _unique_labels(spec.columns, lang)
     n = len(frame)
+    if header_row + max(n, 1) > MAX_ROWS or col0 + len(spec.columns) > MAX_COLS:
+        raise XlcrmError(f"table {spec.name!r} has {n:,} rows x {len(spec.columns)} columns at "
+                         f"{spec.anchor}; a sheet holds at most {MAX_ROWS:,} rows x {MAX_COLS:,} "
+                         "columns — filter the data or split it over sheets")
     first = header_row + 1
     hxf = rnd.styles.xf(HEADER)
     row_xf: list[int] | None = None
@@ -424,7 +461,7 @@ def _table_xml(b: _Block, table_id: int) -> bytes:
         f'<tableColumns count="{len(b.labels)}">{cols}</tableColumns>'
         f'<tableStyleInfo name="{TABLE_STYLE}" showFirstColumn="0" showLastColumn="0" '
         'showRowStripes="1" showColumnStripes="0"/></table>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def _conditional(b: _Block, styles: StyleBook, priority: int) -> tuple[list[str], int]:
@@ -439,7 +476,8 @@ def _conditional(b: _Block, styles: StyleBook, priority: int) -> tuple[list[str]
         cell = f"{L}{first}"
         rules: list[str] = []
 
-        def expr(codes: list[str], style: DiffStyle) -> None:
+        def expr(codes: list[str], style: DiffStyle, cell: str = cell,
+                 rules: list[str] = rules) -> None:
             nonlocal priority
             terms = []
             for code in codes:
@@ -533,11 +571,12 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
     boxes: list[tuple[int, int, int, int, str]] = []  # r0, c0, r1, c1, name: overlap check
     for b in blocks:
         top = b.header_row
-        if b.spec.title and (b.col0, b.header_row) != (0, 1) and b.header_row > 1:
+        title = clean_text(b.spec.title or "").strip()
+        if title and (b.col0, b.header_row) != (0, 1) and b.header_row > 1:
             top = b.header_row - 1
             titles.setdefault(top, []).append(
-                (b.col0, f'<c r="{col_letter(b.col0)}{top}" s="{txf}" t="inlineStr">'
-                         f"{_inline(clean_text(b.spec.title))}</c>"))
+                (b.col0, (f'<c r="{col_letter(b.col0)}{top}" s="{txf}" t="inlineStr">'
+                          f"{_inline(title)}</c>")))
         boxes.append((top, b.col0, b.last_row, b.col0 + len(b.labels) - 1, b.spec.name))
     for i, (r0, c0, r1, c1, n1) in enumerate(boxes):
         for r0b, c0b, r1b, c1b, n2 in boxes[i + 1:]:

@@ -126,6 +126,14 @@ class StyleBook:
         self._base_font = self._font_basics(fonts[0] if fonts else None)
         self._added: dict[str, list[str]] = {k: [] for k in ORDER}
         self._cache: dict[object, int] = {}
+        # What is already there, by meaning: a second refresh reuses the entries the first one
+        # appended (and any identical user entry) instead of growing styles.xml every night.
+        self._existing: dict[str, dict[tuple, int]] = {}
+        for coll, child in REUSABLE.items():
+            seen: dict[tuple, int] = {}
+            for i, el in enumerate(children(coll, child)):
+                seen.setdefault(_canon(el), i)
+            self._existing[coll] = seen
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -186,6 +194,14 @@ class StyleBook:
         key = (coll, xml)
         if key in self._cache:
             return self._cache[key]
+        if coll in self._existing:
+            p = self._prefix[:-1]
+            decl = f' xmlns:{p}="{self._ns[1:-1]}"' if p else f' xmlns="{self._ns[1:-1]}"'
+            found = self._existing[coll].get(_canon(SafeET.fromstring(f"<{self._prefix}w{decl}>"
+                                                                       f"{xml}</{self._prefix}w>")[0]))
+            if found is not None:
+                self._cache[key] = found
+                return found
         self._added[coll].append(xml)
         idx = self._n[coll] + len(self._added[coll]) - 1
         self._cache[key] = idx
@@ -320,6 +336,16 @@ class StyleBook:
             if later in self._spans:
                 return self._spans[later].start
         return self._end_root
+
+
+# Collections whose existing entries may be reused, and their child element.
+REUSABLE = {"fonts": "font", "fills": "fill", "borders": "border", "cellXfs": "xf", "dxfs": "dxf"}
+
+
+def _canon(el: object) -> tuple:
+    """An element's meaning for comparison: tag, attributes in any order, children, text."""
+    return (el.tag, tuple(sorted(el.attrib.items())),  # type: ignore[attr-defined]
+            (el.text or "").strip(), tuple(_canon(c) for c in el))  # type: ignore[attr-defined]
 
 
 def _set_count(tag: bytes, n: int) -> bytes:
