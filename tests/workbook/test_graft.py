@@ -454,3 +454,15 @@ def test_a_workbook_libreoffice_saved_keeps_every_user_part(tmp_path: Path) -> N
     ours = pd.read_excel(path, sheet_name=None, engine="calamine", dtype=str)
     _same_as_pandas(after, ours, ("备注", "客户分级", "数据问题"))
     assert after["客户分级"][1][:2] == ["C0000", "华东机械"]
+
+
+def test_refreshing_again_with_the_same_results_gives_the_same_bytes(tmp_path: Path) -> None:
+    # DESIGN.md invariant 5: from the second refresh on, the package does not change at all
+    # (styles are reused, sheet parts, sheetIds and table ids are the same).
+    path = feature_workbook(tmp_path / "same.xlsm", vba=True, custom_ui=True)
+    _, p1, p2 = _refresh_twice(path)
+    write_in_place(path, result_sheets(), lang="zh")
+    p3 = parts_of(path)
+    assert list(p3) == list(p2)
+    assert [name for name in p3 if p3[name] != p2[name]] == []
+    assert p2["xl/styles.xml"] == p1["xl/styles.xml"]

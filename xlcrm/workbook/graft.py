@@ -174,15 +174,18 @@ class Graft:
         return out
 
     def _table_ids(self) -> list[int]:
-        """Ids of all tables (new ids stay fresh); names of the user's tables (must not clash)."""
+        """Ids and names of the user's tables: ours must not clash with them. Our old tables
+        go, so their ids are free again (the same input gives the same ids, the same bytes)."""
         ids = []
         self._table_names: set[str] = set()
         for part, mine in self._table_parts().items():
+            if mine:
+                continue
             root = self.pkg.xml(part)
             if (root.get("id") or "").isdigit():
                 ids.append(int(root.get("id")))
             for attr in ("name", "displayName"):
-                if root.get(attr) and not mine:
+                if root.get(attr):
                     self._table_names.add(root.get(attr).casefold())
         return ids
 
