@@ -118,6 +118,14 @@ def test_billion_laughs_in_workbook_xml_is_refused(good: Path, tmp_path: Path) -
     assert "DTD or entities" in str(_assert_refused(path, UnsafeWorkbook))
 
 
+@pytest.mark.parametrize("part", ["xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels",
+                                  "docProps/app.xml"])
+def test_billion_laughs_in_any_part_a_refresh_parses_is_refused(good: Path, tmp_path: Path,
+                                                                part: str) -> None:
+    path = _rezip(good, tmp_path / "laughs.xlsx", lambda parts: parts.__setitem__(part, BILLION_LAUGHS))
+    _assert_refused(path, UnsafeWorkbook)
+
+
 def test_external_entity_is_refused_without_reading_the_file() -> None:
     xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
            b"<x>&e;</x>")

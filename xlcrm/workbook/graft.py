@@ -29,11 +29,11 @@ from typing import IO, Any
 from lxml import etree
 
 from xlcrm import i18n
-from xlcrm.errors import UnusableWorkbook
+from xlcrm.errors import NotAWorkbook, UnusableWorkbook
 from xlcrm.model import SheetSpec
 from xlcrm.workbook import marker
 from xlcrm.workbook.package import NS_PKG_REL, Package, relative, rels_name, resolve
-from xlcrm.workbook.styles import StyleBook
+from xlcrm.workbook.styles import StyleBook, StylesError
 
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -107,7 +107,13 @@ class Graft:
         self.kept = [el for el in self.sheets_el if _local(el) == "sheet" and id(el) not in owned_ids]
         self.styles_part = self._styles_part()
         data = pkg.read(self.styles_part) if self.styles_part in pkg.names else None
-        self.styles = StyleBook.parse(data) if data is not None else StyleBook.minimal()
+        if data is not None:
+            pkg.xml(self.styles_part)  # the safe parse first: bombs get UnsafeWorkbook
+        try:
+            self.styles = StyleBook.parse(data) if data is not None else StyleBook.minimal()
+        except StylesError as exc:
+            raise NotAWorkbook(pkg.path, f"its styles part cannot be used ({exc})",
+                               "open and save the workbook in Excel") from None
         self._styles_new = data is None
         self.first_table_id = 1 + max(self._table_ids(), default=0)
         self._taken_names = {el.get("name", "").casefold() for el in self.kept}

@@ -74,7 +74,18 @@ def check_package(path: str | Path, *, deep: bool = True) -> None:
         if deep:
             for info in pkg.infos:
                 pkg.drain(info)
-        pkg.workbook_part()  # exists, parses safely
+        wb = pkg.workbook_part()  # exists, parses safely
+        # The other parts a refresh parses: content types, relations, styles, app.xml.
+        if "[Content_Types].xml" not in pkg.names:
+            raise NotAWorkbook(path, "the package has no [Content_Types].xml", _FIX_RESAVE)
+        pkg.xml("[Content_Types].xml")
+        for name in pkg.names:
+            if name.endswith(".rels"):
+                pkg.xml(name)
+        for rel in pkg.rels(wb) + pkg.rels(""):
+            if rel.get("part") in pkg.names and rel.get("Type", "").rsplit("/", 1)[-1] in (
+                    "styles", "extended-properties"):
+                pkg.xml(rel["part"])
 
 
 class Package:
