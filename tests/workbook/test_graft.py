@@ -109,6 +109,14 @@ def test_an_xlcrm_sheet_moved_between_user_sheets_is_replaced_and_names_keep_the
     local = {(dn.get("name"), dn.get("localSheetId")) for dn in wb.xpath("//m:definedName", namespaces=NS)}
     assert ("本表名", "2") in local and ("_xlnm._FilterDatabase", "2") in local
     assert ("本地区间", "0") in local
+    assert not [n for n, i in local if i == "4"]  # the old sheet's print area and filter went with it
+    # What hung off the old sheet is gone, with its content types; the shared picture stays.
+    gone = set(p0) - set(p1)
+    assert {"xl/comments2.xml", "xl/drawings/vmlDrawing2.vml"} <= gone
+    assert any(p.startswith("xl/charts/") for p in gone) and any(p.startswith("xl/drawings/drawing") for p in gone)
+    assert "xl/media/image1.png" in p1
+    for part in gone:
+        assert f'"/{part}"'.encode() not in p1["[Content_Types].xml"]
     assert "OLD" not in str([list(r) for r in _load(path)["客户分级"].values])
 
 
