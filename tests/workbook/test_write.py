@@ -237,3 +237,36 @@ def test_libreoffice_reads_a_new_workbook_as_pandas_does(tmp_path: Path) -> None
     assert [float(r[3]) for r in rows[1:]] == frame["Revenue"].tolist()
     assert [r[4][:10] for r in rows[1:]] == [d.strftime("%Y-%m-%d") for d in frame["Last Order"]]
     assert rows[3][1] == '=HYPERLINK("x")' and rows[4][1] == "+86 西部物流"  # text stays text
+
+
+def test_hidden_result_sheets_are_written_hidden_and_owned(book: Path) -> None:
+    from dataclasses import replace
+
+    from lxml import etree
+
+    sheets = result_sheets(roles=("customers", "history"))
+    sheets[1] = replace(sheets[1], hidden=True)
+    assert owned_sheets(book) == {}
+    write_in_place(book, sheets, lang="zh")
+    wb = etree.fromstring(parts_of(book)["xl/workbook.xml"])
+    state = {s.get("name"): s.get("state") for s in wb.iter("{*}sheet")}
+    assert state["分级历史"] == "hidden" and state["客户分级"] is None
+    assert owned_sheets(book) == {"customers": "客户分级", "history": "分级历史"}
+
+
+def test_strict_open_xml_is_refused_with_the_fix(book: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    from xlcrm.errors import NotAWorkbook
+
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(strict, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "_rels/.rels":
+                data = data.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                                    b"officeDocument", b"http://purl.oclc.org/ooxml/officeDocument/"
+                                    b"relationships/officeDocument")
+            dst.writestr(info, data)
+    with pytest.raises(NotAWorkbook, match="Strict"):
+        write_in_place(strict, result_sheets(), lang="zh")
