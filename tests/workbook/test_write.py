@@ -99,8 +99,12 @@ def test_failure_of_the_final_replace_leaves_the_workbook_and_no_temp_file(book:
 
     monkeypatch.setattr(write, "_replace", fail)
     with pytest.raises(OSError):
-        write_in_place(book, result_sheets(), lang="zh", backups=0)
+        write_in_place(book, result_sheets(), lang="zh")
     assert _digest(book) == before and _listing(book.parent) == listing
+    (book.parent / BACKUP_DIR).mkdir()
+    with pytest.raises(OSError):
+        write_in_place(book, result_sheets(), lang="zh")
+    assert _digest(book) == before and not list((book.parent / BACKUP_DIR).iterdir())
 
 
 def test_failure_while_writing_leaves_the_workbook_and_no_temp_file(book: Path, monkeypatch) -> None:

@@ -126,8 +126,20 @@ def _commit(path: Path, write: Callable[[IO[bytes]], None], *, backups: int,
             with contextlib.suppress(OSError):
                 os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
         check_lock(path)  # Excel may have opened it while we worked
-        backup = _backup(path, backups) if path.exists() and backups > 0 else None
-        _replace(tmp, path)
+        backup_dir_existed = (folder / BACKUP_DIR).is_dir()
+        backup = _backup(path) if path.exists() and backups > 0 else None
+        try:
+            _replace(tmp, path)
+        except BaseException:
+            if backup is not None:  # nothing changed: leave no trace
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+                if not backup_dir_existed:
+                    with contextlib.suppress(OSError):
+                        backup.parent.rmdir()
+            raise
+        if backup is not None:
+            _prune(path, backups)
     _fsync_dir(folder)
     log.info("wrote %s (%s)", path, ", ".join(plan.written))
     return WriteReport(path=path, backup=backup, written=list(plan.written), removed=list(plan.removed))
@@ -217,29 +229,39 @@ def _alive(pid: int, entry: Path) -> bool:
     return True
 
 
-def _backup(path: Path, keep: int) -> Path:
+def _backup_pattern(path: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(path.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?" + re.escape(path.suffix) + "$")
+
+
+def _backups(path: Path) -> list[tuple[tuple[str, int], Path]]:
+    """xlcrm's backups of ``path``, oldest first."""
+    folder = path.parent / BACKUP_DIR
+    pattern = _backup_pattern(path)
+    found = []
+    for entry in folder.iterdir() if folder.is_dir() else []:
+        m = pattern.match(entry.name)
+        if m:
+            found.append(((m.group(1), int(m.group(2) or 1)), entry))
+    return sorted(found)
+
+
+def _backup(path: Path) -> Path:
+    """Copy ``path`` to ``xlcrm-backups/<stem>.<YYYYmmdd-HHMMSS>[-n].<ext>`` beside it."""
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    ext = path.suffix
-    pattern = re.compile(re.escape(path.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?" + re.escape(ext) + "$")
-
-    def existing() -> list[tuple[tuple[str, int], Path]]:
-        found = []
-        for entry in folder.iterdir():
-            m = pattern.match(entry.name)
-            if m:
-                found.append(((m.group(1), int(m.group(2) or 1)), entry))
-        return sorted(found)
-
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     # Within one second a counter orders them: -2, -3... after any copy of that second.
-    n = max((k[1] for k, _ in existing() if k[0] == stamp), default=0) + 1
-    target = folder / (f"{path.stem}.{stamp}{ext}" if n == 1 else f"{path.stem}.{stamp}-{n}{ext}")
+    n = max((k[1] for k, _ in _backups(path) if k[0] == stamp), default=0) + 1
+    name = f"{path.stem}.{stamp}{path.suffix}" if n == 1 else f"{path.stem}.{stamp}-{n}{path.suffix}"
+    target = folder / name
     shutil.copy2(path, target)
-    for _, old in existing()[:-keep]:
+    return target
+
+
+def _prune(path: Path, keep: int) -> None:
+    for _, old in _backups(path)[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
-    return target
 
 
 def _fsync_dir(folder: Path) -> None:
