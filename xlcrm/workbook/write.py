@@ -127,16 +127,18 @@ def _commit(path: Path, write: Callable[[IO[bytes]], None], *, backups: int,
                 os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
         check_lock(path)  # Excel may have opened it while we worked
         backup_dir_existed = (folder / BACKUP_DIR).is_dir()
-        backup = _backup(path) if path.exists() and backups > 0 else None
+        backup = None
         try:
+            if path.exists() and backups > 0:
+                backup = _backup(path)
             _replace(tmp, path)
         except BaseException:
             if backup is not None:  # nothing changed: leave no trace
                 with contextlib.suppress(OSError):
                     backup.unlink()
-                if not backup_dir_existed:
-                    with contextlib.suppress(OSError):
-                        backup.parent.rmdir()
+            if not backup_dir_existed:
+                with contextlib.suppress(OSError):
+                    (folder / BACKUP_DIR).rmdir()
             raise
         if backup is not None:
             _prune(path, backups)
@@ -254,7 +256,12 @@ def _backup(path: Path) -> Path:
     n = max((k[1] for k, _ in _backups(path) if k[0] == stamp), default=0) + 1
     name = f"{path.stem}.{stamp}{path.suffix}" if n == 1 else f"{path.stem}.{stamp}-{n}{path.suffix}"
     target = folder / name
-    shutil.copy2(path, target)
+    try:
+        shutil.copy2(path, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
     return target
 
 
