@@ -32,7 +32,7 @@ from xlcrm import i18n
 from xlcrm.errors import NotAWorkbook, UnusableWorkbook
 from xlcrm.model import SheetSpec
 from xlcrm.workbook import marker
-from xlcrm.workbook.package import NS_PKG_REL, Package, relative, rels_name, resolve
+from xlcrm.workbook.package import NS_PKG_REL, Package, relative, rels_name
 from xlcrm.workbook.styles import StyleBook, StylesError
 
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -141,7 +141,7 @@ class Graft:
         rel = self.rel_by_id.get(el.get(f"{{{NS_R}}}id"))
         if rel is None or rel.get("TargetMode") == "External":
             return None
-        return resolve(self.wb_part, rel.get("Target", ""))
+        return self.pkg.part_of(self.wb_part, rel.get("Target", ""))
 
     def _defined_names(self) -> list[etree._Element]:
         names = self._child(self.wb, "definedNames")
@@ -163,7 +163,7 @@ class Graft:
     def _styles_part(self) -> str:
         for rel in self.wb_rels:
             if rel.get("Type") == REL_STYLES and rel.get("TargetMode") != "External":
-                return resolve(self.wb_part, rel.get("Target", ""))
+                return self.pkg.part_of(self.wb_part, rel.get("Target", ""))
         return posixpath.join(posixpath.dirname(self.wb_part), "styles.xml")
 
     def _table_parts(self) -> dict[str, bool]:
@@ -310,7 +310,7 @@ class Graft:
         for rid in drop_wb_rids:
             rel = self.rel_by_id.get(rid)
             if rel is not None and rel.get("TargetMode") != "External":
-                dropped.add(resolve(self.wb_part, rel.get("Target", "")))
+                dropped.add(self.pkg.part_of(self.wb_part, rel.get("Target", "")))
         seen: set[str] = set()
         stack = [""]
         while stack:
@@ -326,10 +326,10 @@ class Graft:
     def _also_kept(self, part: str, drop_rids: set[str]) -> bool:
         """Another, kept workbook relationship targets the same part."""
         return any(r.get("Id") not in drop_rids and r.get("TargetMode") != "External"
-                   and resolve(self.wb_part, r.get("Target", "")) == part for r in self.wb_rels)
+                   and self.pkg.part_of(self.wb_part, r.get("Target", "")) == part for r in self.wb_rels)
 
     def _calc_refers(self, rel: etree._Element, sheet_ids: set[str | None]) -> bool:
-        part = resolve(self.wb_part, rel.get("Target", ""))
+        part = self.pkg.part_of(self.wb_part, rel.get("Target", ""))
         if part not in self.pkg.names:
             return True
         ids = set(re.findall(rb'\bi="(\d+)"', self.pkg.read(part)))

@@ -35,6 +35,7 @@ import zipfile
 import zlib
 from pathlib import Path
 from typing import IO
+from urllib.parse import unquote
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -97,6 +98,7 @@ class Package:
         self.zip = self._open(data)
         self.infos: list[zipfile.ZipInfo] = self.zip.infolist()
         self.names = {i.filename: i for i in self.infos}
+        self._folded = {n.casefold(): n for n in self.names}
         try:
             self._check_directory()
         except BaseException:
@@ -226,9 +228,15 @@ class Package:
         for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
             d = dict(rel.attrib)
             if d.get("TargetMode") != "External" and "Target" in d:
-                d["part"] = resolve(part, d["Target"])
+                d["part"] = self.part_of(part, d["Target"])
             out.append(d)
         return out
+
+    def part_of(self, source: str, target: str) -> str:
+        """The member a relationship target of ``source`` names."""
+        name = resolve(source, unquote(target))
+        # OPC part names compare case-insensitively (ECMA-376 Part 2, 6.2.2.3).
+        return name if name in self.names else self._folded.get(name.casefold(), name)
 
     def workbook_part(self) -> str:
         for rel in self.rels(""):
