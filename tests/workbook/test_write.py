@@ -274,3 +274,10 @@ def test_strict_open_xml_is_refused_with_the_fix(book: Path, tmp_path: Path) -> 
             dst.writestr(info, data)
     with pytest.raises(NotAWorkbook, match="Strict"):
         write_in_place(strict, result_sheets(), lang="zh")
+
+
+def test_write_new_insists_on_an_xlsx_name(tmp_path: Path) -> None:
+    # Excel refuses to open a package whose extension does not match its content type.
+    with pytest.raises(ValueError, match=r"\.xlsx"):
+        write_new(tmp_path / "out.xlsm", result_sheets(), lang="zh")
+    assert not list(tmp_path.iterdir())

@@ -89,6 +89,9 @@ def write_new(path: str | Path, sheets: list[SheetSpec], *, lang: Lang,
     path = Path(path)
     if not sheets:
         raise ValueError("write_new needs at least one sheet (a workbook cannot be empty)")
+    if path.suffix.lower() != ".xlsx":
+        # Excel refuses a package whose content does not match its extension (.xlsm, .xls).
+        raise ValueError(f"{path}: a new workbook is written as .xlsx — give the output a .xlsx name")
     check_lock(path)
     with Package(path, io.BytesIO(empty_package())) as pkg:
         plan = _plan(pkg, sheets, lang)
