@@ -152,6 +152,10 @@ class Package:
         if len(self.infos) > MAX_MEMBERS:
             raise UnsafeWorkbook(self.path, f"{len(self.infos)} parts in the package (limit {MAX_MEMBERS})",
                                  "this is not a normal workbook; re-save it in Excel")
+        if len(self.names) != len(self.infos):
+            dup = next(n for n in self.names if sum(i.filename == n for i in self.infos) > 1)
+            raise NotAWorkbook(self.path, f"part {dup} is in the package twice (damaged or crafted)",
+                               "restore the workbook from a backup or re-save it in Excel")
         total = 0
         for info in self.infos:
             if info.flag_bits & 0x1:
