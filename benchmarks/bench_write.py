@@ -101,14 +101,14 @@ def main() -> None:
         src = order_workbook(rows)
         work = TMP / f"work-{rows}.xlsx"
         shutil.copyfile(src, work)
-        check = timed(lambda: check_package(work))
-        first = timed(lambda: write_in_place(work, result_sheet(), lang="zh", backups=1))
-        second = timed(lambda: write_in_place(work, result_sheet(), lang="zh", backups=1))
+        check = timed(lambda w=work: check_package(w))
+        first = timed(lambda w=work: write_in_place(w, result_sheet(), lang="zh", backups=1))
+        second = timed(lambda w=work: write_in_place(w, result_sheet(), lang="zh", backups=1))
         opx = float("nan")
         if not args.skip_openpyxl:
             import openpyxl
 
-            def load_save() -> None:
+            def load_save(src: Path = src, rows: int = rows) -> None:
                 wb = openpyxl.load_workbook(src)
                 wb.save(TMP / f"openpyxl-{rows}.xlsx")
             opx = timed(load_save)

@@ -181,13 +181,13 @@ def add_pivot(path: Path, source_sheet: str, source_ref: str, target_sheet: str,
     """
     def edit(parts: dict[str, bytes]) -> None:
         customers = sorted({o[1] for o in ORDERS})
-        fields = ['<cacheField name="订单日期" numFmtId="14"><sharedItems containsSemiMixedTypes="0" '
-                  'containsNonDate="0" containsDate="1" containsString="0" '
-                  'minDate="2024-01-05T00:00:00" maxDate="2024-03-15T00:00:00"/></cacheField>',
-                  f'<cacheField name="客户名称" numFmtId="0"><sharedItems count="{len(customers)}">'
-                  + "".join(f'<s v="{c}"/>' for c in customers) + "</sharedItems></cacheField>",
-                  '<cacheField name="金额(元)" numFmtId="4"><sharedItems containsSemiMixedTypes="0" '
-                  'containsString="0" containsNumber="1" minValue="2100" maxValue="15500"/></cacheField>',
+        fields = [('<cacheField name="订单日期" numFmtId="14"><sharedItems containsSemiMixedTypes="0" '
+                   'containsNonDate="0" containsDate="1" containsString="0" '
+                   'minDate="2024-01-05T00:00:00" maxDate="2024-03-15T00:00:00"/></cacheField>'),
+                  (f'<cacheField name="客户名称" numFmtId="0"><sharedItems count="{len(customers)}">'
+                   + "".join(f'<s v="{c}"/>' for c in customers) + "</sharedItems></cacheField>"),
+                  ('<cacheField name="金额(元)" numFmtId="4"><sharedItems containsSemiMixedTypes="0" '
+                   'containsString="0" containsNumber="1" minValue="2100" maxValue="15500"/></cacheField>'),
                   '<cacheField name="业务员" numFmtId="0"><sharedItems/></cacheField>']
         parts["xl/pivotCache/pivotCacheDefinition1.xml"] = (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<pivotCacheDefinition '
@@ -243,7 +243,7 @@ def add_pivot(path: Path, source_sheet: str, source_ref: str, target_sheet: str,
         ns = {"m": _SML, "r": _R}
         rid = root.xpath(f'//m:sheet[@name="{target_sheet}"]/@r:id', namespaces=ns)[0]
         rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
-        target = [r.get("Target") for r in rels if r.get("Id") == rid][0]
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
         sheet_part = "xl/" + target
         sheet_rels = sheet_part.replace("worksheets/", "worksheets/_rels/") + ".rels"
         base = parts.get(sheet_rels, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -22,8 +22,8 @@ from lxml import etree
 
 from tests.libreoffice import read_back
 from tests.workbook.fixtures import (
-    ORDERS,
     _SML,
+    ORDERS,
     REL_UI,
     compare_packages,
     feature_workbook,
@@ -150,7 +150,7 @@ def test_openpyxl_written_workbook_with_r_namespace_on_each_sheet(tmp_path: Path
     wb.save(path)
     p0 = parts_of(path)
     assert b'<sheet xmlns:r="' in p0["xl/workbook.xml"]  # the pitfall TOOLS.md names
-    p0, p1, p2 = _refresh_twice(path)
+    p0, _, p2 = _refresh_twice(path)
     assert compare_packages(p0, p2) == []
     assert _load(path).sheetnames == ["订单", "汇总", "客户分级", "数据问题"]
     assert read_back(path)["订单"][1][:2] == ["华东机械", "100.5"]

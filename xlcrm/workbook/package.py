@@ -34,7 +34,7 @@ import posixpath
 import zipfile
 import zlib
 from pathlib import Path
-from typing import IO
+from typing import IO, Self
 from urllib.parse import unquote
 
 import defusedxml.ElementTree as DET
@@ -108,7 +108,7 @@ class Package:
     # -- opening ----------------------------------------------------------------------
     def _open(self, data: IO[bytes] | None) -> zipfile.ZipFile:
         try:
-            fh = data if data is not None else open(self.path, "rb")
+            fh = data if data is not None else open(self.path, "rb")  # noqa: SIM115 (closed by close())
         except FileNotFoundError:
             raise NotAWorkbook(self.path, "file not found", "check the path") from None
         except IsADirectoryError:
@@ -137,7 +137,7 @@ class Package:
             with olefile.OleFileIO(str(self.path)) as ole:
                 encrypted = ole.exists("EncryptedPackage")
                 is_xls = ole.exists("Workbook") or ole.exists("Book")
-        except Exception:  # a broken OLE container is simply not a workbook we can use
+        except Exception:  # noqa: BLE001 (olefile raises many kinds; any means "not usable")
             encrypted, is_xls = False, False
         if encrypted:
             raise PasswordProtected(self.path, "the workbook is password-protected (encrypted)",
@@ -277,7 +277,7 @@ class Package:
         if self._fh is not None:
             self._fh.close()
 
-    def __enter__(self) -> Package:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
