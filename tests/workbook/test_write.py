@@ -281,3 +281,17 @@ def test_write_new_insists_on_an_xlsx_name(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.xlsx"):
         write_new(tmp_path / "out.xlsm", result_sheets(), lang="zh")
     assert not list(tmp_path.iterdir())
+
+
+def test_writing_no_sheets_removes_xlcrm_s_sheets_but_never_the_last_one(book: Path, tmp_path: Path) -> None:
+    p0 = parts_of(book)
+    write_in_place(book, result_sheets(), lang="zh")
+    report = write_in_place(book, [], lang="zh")
+    assert sorted(report.removed) == ["客户分级", "数据问题"] and owned_sheets(book) == {}
+    assert compare_packages(p0, parts_of(book)) == []
+    only_ours = tmp_path / "only.xlsx"
+    write_new(only_ours, result_sheets(), lang="zh")
+    before = _digest(only_ours)
+    with pytest.raises(ValueError, match="no sheet left"):
+        write_in_place(only_ours, [], lang="zh")
+    assert _digest(only_ours) == before

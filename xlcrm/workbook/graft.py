@@ -219,6 +219,9 @@ class Graft:
         all_sheets = [el for el in self.sheets_el if _local(el) == "sheet"]
         removed = [el for el in all_sheets if any(el is o for o in self.owned.values())]
         plan.removed = [el.get("name") for el in removed]
+        if len(all_sheets) - len(removed) + len(rendered) == 0:
+            raise ValueError(f"{self.pkg.path}: the workbook would have no sheet left; "
+                             "a workbook needs at least one")
         removed_rids = {el.get(f"{{{NS_R}}}id") for el in removed}
 
         # 1. Parts that hang off the removed sheets only.
