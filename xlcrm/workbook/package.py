@@ -13,11 +13,13 @@ stream and counted, so a header that lies about a size cannot make us read more)
 constant                     value            what it bounds
 ===========================  ===============  =================================================
 ``MAX_MEMBERS``              10,000           parts (zip members) in one package
-``MAX_PART_BYTES``           2 GiB            uncompressed size of one part (a full
-                                              1,048,576-row sheet is ~0.3-0.6 GiB)
-``MAX_TOTAL_BYTES``          8 GiB            uncompressed size of all parts together
+``MAX_PART_BYTES``           2 GiB            uncompressed size of one part (a 1,048,576-row
+                                              x 8-column order sheet measures 0.4 GiB)
+``MAX_TOTAL_BYTES``          4 GiB            uncompressed size of all parts together
 ``MAX_RATIO``                500              uncompressed/compressed size of one part,
                                               applied to parts over ``RATIO_FLOOR_BYTES``
+                                              (order sheets measure ~8; deflate's own maximum
+                                              is ~1,030)
 ``RATIO_FLOOR_BYTES``        4 MiB            parts smaller than this are exempt from the ratio
 ``MAX_XML_BYTES``            256 MiB          one XML part that xlcrm parses (workbook.xml,
                                               relations, content types, styles, app.xml, tables)
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 10_000
 MAX_PART_BYTES = 2 * 1024**3
-MAX_TOTAL_BYTES = 8 * 1024**3
+MAX_TOTAL_BYTES = 4 * 1024**3
 MAX_RATIO = 500
 RATIO_FLOOR_BYTES = 4 * 1024**2
 MAX_XML_BYTES = 256 * 1024**2
