@@ -6,6 +6,16 @@ Generates order workbooks of 100,000 and 1,048,576 rows (8 columns, XlsxWriter
 - ``write_in_place`` of a ~1,000-row result sheet (check + render + graft + atomic write);
 - openpyxl ``load_workbook`` + ``save`` of the same file (what a naive writer would do);
 and the ratio. Run: ``python benchmarks/bench_write.py [--rows 100000 1048576] [--skip-openpyxl]``
+
+Seen on the 2-core development machine (2026-11-23):
+
+      rows  file MB  check s  refresh s   2nd s  openpyxl s   ratio
+   100,000      5.0     0.07       0.10    0.08       27.15  322.9x
+ 1,048,576     52.3     0.74       0.81    0.72      280.20  386.8x
+
+The refresh copies the order sheet's compressed bytes as they are, so its time is mostly
+the CRC check of ``check_package``; openpyxl parses and re-serialises every cell (and
+would drop charts, images and x14 extensions on the way).
 """
 
 from __future__ import annotations
