@@ -295,3 +295,25 @@ def test_writing_no_sheets_removes_xlcrm_s_sheets_but_never_the_last_one(book: P
     with pytest.raises(ValueError, match="no sheet left"):
         write_in_place(only_ours, [], lang="zh")
     assert _digest(only_ours) == before
+
+
+def test_an_xlcrm_sheet_the_user_hid_stays_hidden(book: Path) -> None:
+    import zipfile
+
+    write_in_place(book, result_sheets(), lang="zh")
+    parts = parts_of(book)
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        'name="数据问题"'.encode(), 'name="数据问题" state="hidden"'.encode())
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    write_in_place(book, result_sheets(), lang="zh")
+    assert _load_states(book) == {"订单": "visible", "图表": "visible", "备注": "visible",
+                                  "客户分级": "visible", "数据问题": "hidden"}
+
+
+def _load_states(path: Path) -> dict[str, str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        wb = openpyxl.load_workbook(path)
+    return {ws.title: ws.sheet_state for ws in wb.worksheets}

@@ -278,6 +278,8 @@ class Graft:
             attrs = {"name": spec.name, "sheetId": sheet_id, "rid": rid}
             if spec.hidden:
                 attrs["state"] = "hidden"
+            if old_el is not None and old_el.get("state") in ("hidden", "veryHidden"):
+                attrs["state"] = old_el.get("state")  # the user hid xlcrm's sheet: it stays hidden
             new_sheet_els.append((spec, attrs))
             plan.written.append(spec.name)
 
