@@ -474,3 +474,42 @@ def test_refreshing_again_with_the_same_results_gives_the_same_bytes(tmp_path: P
     assert list(p3) == list(p2)
     assert [name for name in p3 if p3[name] != p2[name]] == []
     assert p2["xl/styles.xml"] == p1["xl/styles.xml"]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_every_excel_made_workbook_the_same_after_refresh(tmp_path: Path) -> None:
+    # One LibreOffice run over the originals and the refreshed copies: every user sheet
+    # reads back the same, and xlcrm's sheets read back what pandas reads.
+    import csv
+    import subprocess
+    import tempfile
+
+    from tests.libreoffice import CSV_FILTER, soffice
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    for i, f in enumerate(EXCEL_FILES):
+        (src / f"orig{i}{f.suffix}").write_bytes(f.read_bytes())
+        new = src / f"new{i}{f.suffix}"
+        new.write_bytes(f.read_bytes())
+        write_in_place(new, result_sheets(), lang="zh", backups=0)
+    with tempfile.TemporaryDirectory() as prof:
+        subprocess.run([soffice(), f"-env:UserInstallation=file://{prof}", "--headless", "--norestore",
+                        "--convert-to", CSV_FILTER, "--outdir", str(out),
+                        *sorted(str(p) for p in src.iterdir())], capture_output=True, timeout=300)
+
+    def sheets(stem: str) -> dict[str, list[list[str]]]:
+        found = {}
+        for p in out.glob(f"{stem}-*.csv"):
+            with open(p, newline="", encoding="utf-8") as fh:
+                found[p.stem[len(stem) + 1:]] = list(csv.reader(fh))
+        return found
+
+    for i, f in enumerate(EXCEL_FILES):
+        before, after = sheets(f"orig{i}"), sheets(f"new{i}")
+        assert before, f"LibreOffice could not read {f.name}"
+        assert {k: v for k, v in after.items() if k not in ("客户分级", "数据问题")} == before, f.name
+        ours = pd.read_excel(src / f"new{i}{f.suffix}", sheet_name=["客户分级", "数据问题"],
+                             engine="calamine", dtype=str)
+        _same_as_pandas(after, ours, ("客户分级", "数据问题"))
