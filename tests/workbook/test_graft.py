@@ -497,7 +497,7 @@ def test_libreoffice_reads_every_excel_made_workbook_the_same_after_refresh(tmp_
     with tempfile.TemporaryDirectory() as prof:
         subprocess.run([soffice(), f"-env:UserInstallation=file://{prof}", "--headless", "--norestore",
                         "--convert-to", CSV_FILTER, "--outdir", str(out),
-                        *sorted(str(p) for p in src.iterdir())], capture_output=True, timeout=300)
+                        *sorted(str(p) for p in src.iterdir())], capture_output=True, timeout=300, check=True)
 
     def sheets(stem: str) -> dict[str, list[list[str]]]:
         found = {}
