@@ -317,3 +317,12 @@ def _load_states(path: Path) -> dict[str, str]:
         warnings.simplefilter("ignore", UserWarning)
         wb = openpyxl.load_workbook(path)
     return {ws.title: ws.sheet_state for ws in wb.worksheets}
+
+
+def test_a_symlinked_workbook_is_refreshed_where_it_lives(book: Path, tmp_path: Path) -> None:
+    link = tmp_path / "link" / "orders.xlsx"
+    link.parent.mkdir()
+    link.symlink_to(book)
+    write_in_place(link, result_sheets(), lang="zh")
+    assert link.is_symlink() and owned_sheets(book) == {"customers": "客户分级", "issues": "数据问题"}
+    assert (book.parent / BACKUP_DIR).is_dir()

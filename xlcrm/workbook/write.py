@@ -75,6 +75,8 @@ def write_in_place(path: str | Path, sheets: list[SheetSpec], *, lang: Lang,
                    backups: int = 3) -> WriteReport:
     """Replace xlcrm's sheets in ``path`` with ``sheets``; every other part stays byte-identical."""
     path = Path(path)
+    if path.is_symlink():  # replace the workbook the link points to, not the link
+        path = path.resolve()
     check_lock(path)
     check_package(path)
     with Package(path) as pkg:
@@ -125,9 +127,13 @@ def _commit(path: Path, write: Callable[[IO[bytes]], None], *, backups: int,
         fh.flush()
         os.fsync(fh.fileno())
         tmp = finish()  # the temporary file's name, now on disk
-        if path.exists():
+        if path.exists():  # the new file gets the old one's permissions (and owner, if allowed)
+            st = path.stat()
             with contextlib.suppress(OSError):
-                os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+                os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            if hasattr(os, "chown"):
+                with contextlib.suppress(OSError):
+                    os.chown(tmp, st.st_uid, st.st_gid)
         check_lock(path)  # Excel may have opened it while we worked
         backup_dir_existed = (folder / BACKUP_DIR).is_dir()
         backup = None
