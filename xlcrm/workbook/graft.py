@@ -116,6 +116,9 @@ class Graft:
                                "open and save the workbook in Excel") from None
         self._styles_new = data is None
         self.first_table_id = 1 + max(self._table_ids(), default=0)
+        # Table names share one namespace with the workbook's defined names (not our markers).
+        self._table_names |= {dn.get("name", "").casefold() for dn in self._defined_names()
+                              if marker.role_of_name(dn.get("name", "")) is None}
         self._taken_names = {el.get("name", "").casefold() for el in self.kept}
 
     # -- reading ----------------------------------------------------------------------
@@ -343,8 +346,9 @@ class Graft:
     def _check_tables(self, rs: Any) -> None:
         for name in rs.table_names:
             if name.casefold() in self._table_names:
-                raise GraftError(self.pkg.path, f"a table named {name!r} already exists in a user sheet",
-                                 "rename that table in Excel (Table Design > Table Name)")
+                raise GraftError(self.pkg.path, f"a table or defined name {name!r} already exists",
+                                 "rename that table (Table Design > Table Name) or name "
+                                 "(Formulas > Name Manager) in Excel")
             self._table_names.add(name.casefold())
 
     def _edit_workbook(self, all_sheets: list[etree._Element], removed: list[etree._Element],
