@@ -97,6 +97,15 @@ def feature_workbook(path: Path, *, vba: bool = False, custom_ui: bool = False,
         old.write_row(0, 0, ["客户编号", "客户名称"])
         old.write_row(1, 0, ["OLD", "旧数据"])
         wb.define_name("_xlcrm_customers", "='客户分级'!$A$1")
+        # What a user may have added to xlcrm's sheet: it goes with the sheet, except the
+        # picture, which 订单 uses too.
+        old.insert_image("D2", "logo.png", {"image_data": io.BytesIO(image)})
+        own = wb.add_chart({"type": "pie"})
+        own.add_series({"values": "='客户分级'!$A$1:$A$2"})
+        old.insert_chart("D10", own)
+        old.write_comment(1, 1, "用户在 xlcrm 表上的批注")
+        old.autofilter(0, 0, 1, 1)
+        old.print_area(0, 0, 1, 1)
 
     cs = wb.add_worksheet("图表")
     chart = wb.add_chart({"type": "column"})
@@ -172,13 +181,13 @@ def add_pivot(path: Path, source_sheet: str, source_ref: str, target_sheet: str,
     """
     def edit(parts: dict[str, bytes]) -> None:
         customers = sorted({o[1] for o in ORDERS})
-        fields = ['<cacheField name="订单日期" numFmtId="14"><sharedItems containsSemiMixedTypes="0" '
-                  'containsNonDate="0" containsDate="1" containsString="0" '
-                  'minDate="2024-01-05T00:00:00" maxDate="2024-03-15T00:00:00"/></cacheField>',
-                  f'<cacheField name="客户名称" numFmtId="0"><sharedItems count="{len(customers)}">'
-                  + "".join(f'<s v="{c}"/>' for c in customers) + "</sharedItems></cacheField>",
-                  '<cacheField name="金额(元)" numFmtId="4"><sharedItems containsSemiMixedTypes="0" '
-                  'containsString="0" containsNumber="1" minValue="2100" maxValue="15500"/></cacheField>',
+        fields = [('<cacheField name="订单日期" numFmtId="14"><sharedItems containsSemiMixedTypes="0" '
+                   'containsNonDate="0" containsDate="1" containsString="0" '
+                   'minDate="2024-01-05T00:00:00" maxDate="2024-03-15T00:00:00"/></cacheField>'),
+                  (f'<cacheField name="客户名称" numFmtId="0"><sharedItems count="{len(customers)}">'
+                   + "".join(f'<s v="{c}"/>' for c in customers) + "</sharedItems></cacheField>"),
+                  ('<cacheField name="金额(元)" numFmtId="4"><sharedItems containsSemiMixedTypes="0" '
+                   'containsString="0" containsNumber="1" minValue="2100" maxValue="15500"/></cacheField>'),
                   '<cacheField name="业务员" numFmtId="0"><sharedItems/></cacheField>']
         parts["xl/pivotCache/pivotCacheDefinition1.xml"] = (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<pivotCacheDefinition '
@@ -234,7 +243,7 @@ def add_pivot(path: Path, source_sheet: str, source_ref: str, target_sheet: str,
         ns = {"m": _SML, "r": _R}
         rid = root.xpath(f'//m:sheet[@name="{target_sheet}"]/@r:id', namespaces=ns)[0]
         rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
-        target = [r.get("Target") for r in rels if r.get("Id") == rid][0]
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
         sheet_part = "xl/" + target
         sheet_rels = sheet_part.replace("worksheets/", "worksheets/_rels/") + ".rels"
         base = parts.get(sheet_rels, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -295,20 +304,11 @@ def parts_of(path: Path) -> dict[str, bytes]:
         return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
-def xlcrm_parts(parts: dict[str, bytes]) -> set[str]:
-    """The parts hanging off xlcrm's sheets (found through the marker names and relations)."""
+def _reach(parts: dict[str, bytes], roots: list[str]) -> set[str]:
     import posixpath
 
-    from xlcrm.workbook import marker
-
-    wb = etree.fromstring(parts["xl/workbook.xml"])
-    ns = {"m": _SML, "r": _R}
-    names = {marker.sheet_of_ref(dn.text or "") for dn in wb.xpath("//m:definedName", namespaces=ns)
-             if marker.role_of_name(dn.get("name", "")) and dn.get("localSheetId") is None}
-    rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(parts["xl/_rels/workbook.xml.rels"])}
     out: set[str] = set()
-    stack = [posixpath.normpath(posixpath.join("xl", rels[s.get(f"{{{_R}}}id")]))
-             for s in wb.xpath("//m:sheet", namespaces=ns) if s.get("name") in names]
+    stack = list(roots)
     while stack:
         part = stack.pop()
         if part in out:
@@ -321,6 +321,26 @@ def xlcrm_parts(parts: dict[str, bytes]) -> set[str]:
                 if r.get("TargetMode") != "External":
                     stack.append(posixpath.normpath(posixpath.join(posixpath.dirname(part), r.get("Target"))))
     return out
+
+
+def xlcrm_parts(parts: dict[str, bytes]) -> set[str]:
+    """The parts hanging off xlcrm's sheets only (found through the marker names and relations)."""
+    import posixpath
+
+    from xlcrm.workbook import marker
+
+    wb = etree.fromstring(parts["xl/workbook.xml"])
+    ns = {"m": _SML, "r": _R}
+    names = {marker.sheet_of_ref(dn.text or "") for dn in wb.xpath("//m:definedName", namespaces=ns)
+             if marker.role_of_name(dn.get("name", "")) and dn.get("localSheetId") is None}
+    rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(parts["xl/_rels/workbook.xml.rels"])}
+    mine = {s.get(f"{{{_R}}}id") for s in wb.xpath("//m:sheet", namespaces=ns) if s.get("name") in names}
+    ours = _reach(parts, [posixpath.normpath(posixpath.join("xl", rels[rid])) for rid in mine])
+    roots = [r.get("Target").lstrip("/") for r in etree.fromstring(parts["_rels/.rels"])
+             if r.get("Target").lstrip("/") != "xl/workbook.xml"]
+    theirs = _reach(parts, roots + [posixpath.normpath(posixpath.join("xl", t))
+                                    for rid, t in rels.items() if rid not in mine])
+    return ours - theirs
 
 
 def compare_packages(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:

@@ -22,8 +22,9 @@ from lxml import etree
 
 from tests.libreoffice import read_back
 from tests.workbook.fixtures import (
-    REL_UI,
     _SML,
+    ORDERS,
+    REL_UI,
     compare_packages,
     feature_workbook,
     parts_of,
@@ -108,7 +109,15 @@ def test_an_xlcrm_sheet_moved_between_user_sheets_is_replaced_and_names_keep_the
     local = {(dn.get("name"), dn.get("localSheetId")) for dn in wb.xpath("//m:definedName", namespaces=NS)}
     assert ("本表名", "2") in local and ("_xlnm._FilterDatabase", "2") in local
     assert ("本地区间", "0") in local
-    assert "OLD" not in str(read_back(path).get("客户分级"))
+    assert not [n for n, i in local if i == "4"]  # the old sheet's print area and filter went with it
+    # What hung off the old sheet is gone, with its content types; the shared picture stays.
+    gone = set(p0) - set(p1)
+    assert {"xl/comments2.xml", "xl/drawings/vmlDrawing2.vml"} <= gone
+    assert any(p.startswith("xl/charts/") for p in gone) and any(p.startswith("xl/drawings/drawing") for p in gone)
+    assert "xl/media/image1.png" in p1
+    for part in gone:
+        assert f'"/{part}"'.encode() not in p1["[Content_Types].xml"]
+    assert "OLD" not in str([list(r) for r in _load(path)["客户分级"].values])
 
 
 def test_active_tab_follows_the_user_sheet_it_showed(tmp_path: Path) -> None:
@@ -141,7 +150,7 @@ def test_openpyxl_written_workbook_with_r_namespace_on_each_sheet(tmp_path: Path
     wb.save(path)
     p0 = parts_of(path)
     assert b'<sheet xmlns:r="' in p0["xl/workbook.xml"]  # the pitfall TOOLS.md names
-    p0, p1, p2 = _refresh_twice(path)
+    p0, _, p2 = _refresh_twice(path)
     assert compare_packages(p0, p2) == []
     assert _load(path).sheetnames == ["订单", "汇总", "客户分级", "数据问题"]
     assert read_back(path)["订单"][1][:2] == ["华东机械", "100.5"]
@@ -244,7 +253,7 @@ def test_app_xml_titles_list_the_sheets_in_order(tmp_path: Path) -> None:
 
 
 def test_date1904_workbooks_pass_the_flag_to_the_renderer(tmp_path: Path, monkeypatch) -> None:
-    import xlcrm.workbook.render as render
+    from xlcrm.workbook import render
 
     seen = []
     real = render.render_sheet
@@ -263,26 +272,33 @@ def test_date1904_workbooks_pass_the_flag_to_the_renderer(tmp_path: Path, monkey
 @pytest.mark.libreoffice
 def test_libreoffice_reads_the_user_sheets_as_before_and_ours_as_pandas_does(tmp_path: Path) -> None:
     path = feature_workbook(tmp_path / "lo.xlsm", vba=True, custom_ui=True)
-    before = read_back(path)
     _refresh_twice(path)
     after = read_back(path)
-    for sheet in ("订单", "备注"):
-        assert after[sheet] == before[sheet]
     ours = pd.read_excel(path, sheet_name=None, engine="calamine", dtype=str)
-    for sheet in ("客户分级", "数据问题"):
-        lo = after[sheet]
-        pdf = ours[sheet]
-        assert lo[0] == list(pdf.columns)
+    _same_as_pandas(after, ours, ("订单", "客户分级", "数据问题"))
+    assert after["客户分级"][3][1] == '=HYPERLINK("x")'  # user text stays text
+    # LibreOffice refreshes the user's pivot table on load: its sums are the orders' sums.
+    pivot = {r[3]: float(r[4]) for r in after["备注"][3:] if len(r) > 4 and r[4] and r[3] != "总计"}
+    sums: dict[str, float] = {}
+    for _, customer, amount, _ in ORDERS:
+        sums[customer] = sums.get(customer, 0.0) + amount
+    assert {k: v for k, v in pivot.items() if k in sums} == pytest.approx(sums)
+    _load(path)
+
+
+def _same_as_pandas(lo_sheets: dict, pandas_sheets: dict, names: tuple[str, ...]) -> None:
+    for sheet in names:
+        lo = lo_sheets[sheet]
+        pdf = pandas_sheets[sheet]
+        assert [c for c in lo[0] if c] == [c for c in pdf.columns if not str(c).startswith("Unnamed")]
         assert len(lo) - 1 == len(pdf)
         for lo_row, (_, pd_row) in zip(lo[1:], pdf.iterrows()):
             for a, b in zip(lo_row, pd_row.tolist()):
                 assert _same(a, b), (sheet, lo_row, pd_row.tolist())
-    assert after["客户分级"][3][1] == '=HYPERLINK("x")'  # user text stays text
-    _load(path)
 
 
 def _same(lo: str, pd_value: object) -> bool:
-    if str(pd_value) == lo:
+    if str(pd_value) == lo or (lo == "" and pd.isna(pd_value)):
         return True
     try:
         return abs(float(lo) - float(str(pd_value))) < 1e-9
@@ -440,9 +456,60 @@ def test_a_workbook_libreoffice_saved_keeps_every_user_part(tmp_path: Path) -> N
                         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "lo"),
                         str(src)], capture_output=True, timeout=120, check=True)
     path = tmp_path / "lo" / "src.xlsx"
-    before = read_back(path)
     p0, _, p2 = _refresh_twice(path)
     assert compare_packages(p0, p2) == []
     after = read_back(path)
-    assert after["订单"] == before["订单"]
+    ours = pd.read_excel(path, sheet_name=None, engine="calamine", dtype=str)
+    _same_as_pandas(after, ours, ("备注", "客户分级", "数据问题"))
     assert after["客户分级"][1][:2] == ["C0000", "华东机械"]
+
+
+def test_refreshing_again_with_the_same_results_gives_the_same_bytes(tmp_path: Path) -> None:
+    # DESIGN.md invariant 5: from the second refresh on, the package does not change at all
+    # (styles are reused, sheet parts, sheetIds and table ids are the same).
+    path = feature_workbook(tmp_path / "same.xlsm", vba=True, custom_ui=True)
+    _, p1, p2 = _refresh_twice(path)
+    write_in_place(path, result_sheets(), lang="zh")
+    p3 = parts_of(path)
+    assert list(p3) == list(p2)
+    assert [name for name in p3 if p3[name] != p2[name]] == []
+    assert p2["xl/styles.xml"] == p1["xl/styles.xml"]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_every_excel_made_workbook_the_same_after_refresh(tmp_path: Path) -> None:
+    # One LibreOffice run over the originals and the refreshed copies: every user sheet
+    # reads back the same, and xlcrm's sheets read back what pandas reads.
+    import csv
+    import subprocess
+    import tempfile
+
+    from tests.libreoffice import CSV_FILTER, soffice
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    for i, f in enumerate(EXCEL_FILES):
+        (src / f"orig{i}{f.suffix}").write_bytes(f.read_bytes())
+        new = src / f"new{i}{f.suffix}"
+        new.write_bytes(f.read_bytes())
+        write_in_place(new, result_sheets(), lang="zh", backups=0)
+    with tempfile.TemporaryDirectory() as prof:
+        subprocess.run([soffice(), f"-env:UserInstallation=file://{prof}", "--headless", "--norestore",
+                        "--convert-to", CSV_FILTER, "--outdir", str(out),
+                        *sorted(str(p) for p in src.iterdir())], capture_output=True, timeout=300, check=True)
+
+    def sheets(stem: str) -> dict[str, list[list[str]]]:
+        found = {}
+        for p in out.glob(f"{stem}-*.csv"):
+            with open(p, newline="", encoding="utf-8") as fh:
+                found[p.stem[len(stem) + 1:]] = list(csv.reader(fh))
+        return found
+
+    for i, f in enumerate(EXCEL_FILES):
+        before, after = sheets(f"orig{i}"), sheets(f"new{i}")
+        assert before, f"LibreOffice could not read {f.name}"
+        assert {k: v for k, v in after.items() if k not in ("客户分级", "数据问题")} == before, f.name
+        ours = pd.read_excel(src / f"new{i}{f.suffix}", sheet_name=["客户分级", "数据问题"],
+                             engine="calamine", dtype=str)
+        _same_as_pandas(after, ours, ("客户分级", "数据问题"))

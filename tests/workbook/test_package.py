@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -118,6 +119,14 @@ def test_billion_laughs_in_workbook_xml_is_refused(good: Path, tmp_path: Path) -
     assert "DTD or entities" in str(_assert_refused(path, UnsafeWorkbook))
 
 
+@pytest.mark.parametrize("part", ["xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels",
+                                  "docProps/app.xml"])
+def test_billion_laughs_in_any_part_a_refresh_parses_is_refused(good: Path, tmp_path: Path,
+                                                                part: str) -> None:
+    path = _rezip(good, tmp_path / "laughs.xlsx", lambda parts: parts.__setitem__(part, BILLION_LAUGHS))
+    _assert_refused(path, UnsafeWorkbook)
+
+
 def test_external_entity_is_refused_without_reading_the_file() -> None:
     xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
            b"<x>&e;</x>")
@@ -198,3 +207,14 @@ def test_limits_are_documented_in_the_module_docstring() -> None:
     for name in ("MAX_MEMBERS", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO",
                  "RATIO_FLOOR_BYTES", "MAX_XML_BYTES"):
         assert f"``{name}``" in (package.__doc__ or "")
+
+
+def test_a_part_twice_in_the_zip_is_refused(good: Path, tmp_path: Path) -> None:
+    # Two members of one name: readers disagree on which counts; we do not guess.
+    path = tmp_path / "twice.xlsx"
+    path.write_bytes(good.read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile: "Duplicate name"
+        with zipfile.ZipFile(path, "a") as zf:
+            zf.writestr("xl/workbook.xml", BILLION_LAUGHS)
+    assert "twice" in str(_assert_refused(path, NotAWorkbook))

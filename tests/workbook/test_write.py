@@ -99,8 +99,12 @@ def test_failure_of_the_final_replace_leaves_the_workbook_and_no_temp_file(book:
 
     monkeypatch.setattr(write, "_replace", fail)
     with pytest.raises(OSError):
-        write_in_place(book, result_sheets(), lang="zh", backups=0)
+        write_in_place(book, result_sheets(), lang="zh")
     assert _digest(book) == before and _listing(book.parent) == listing
+    (book.parent / BACKUP_DIR).mkdir()
+    with pytest.raises(OSError):
+        write_in_place(book, result_sheets(), lang="zh")
+    assert _digest(book) == before and not list((book.parent / BACKUP_DIR).iterdir())
 
 
 def test_failure_while_writing_leaves_the_workbook_and_no_temp_file(book: Path, monkeypatch) -> None:
@@ -237,3 +241,88 @@ def test_libreoffice_reads_a_new_workbook_as_pandas_does(tmp_path: Path) -> None
     assert [float(r[3]) for r in rows[1:]] == frame["Revenue"].tolist()
     assert [r[4][:10] for r in rows[1:]] == [d.strftime("%Y-%m-%d") for d in frame["Last Order"]]
     assert rows[3][1] == '=HYPERLINK("x")' and rows[4][1] == "+86 西部物流"  # text stays text
+
+
+def test_hidden_result_sheets_are_written_hidden_and_owned(book: Path) -> None:
+    from dataclasses import replace
+
+    from lxml import etree
+
+    sheets = result_sheets(roles=("customers", "history"))
+    sheets[1] = replace(sheets[1], hidden=True)
+    assert owned_sheets(book) == {}
+    write_in_place(book, sheets, lang="zh")
+    wb = etree.fromstring(parts_of(book)["xl/workbook.xml"])
+    state = {s.get("name"): s.get("state") for s in wb.iter("{*}sheet")}
+    assert state["分级历史"] == "hidden" and state["客户分级"] is None
+    assert owned_sheets(book) == {"customers": "客户分级", "history": "分级历史"}
+
+
+def test_strict_open_xml_is_refused_with_the_fix(book: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    from xlcrm.errors import NotAWorkbook
+
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(strict, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "_rels/.rels":
+                data = data.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                                    b"officeDocument", b"http://purl.oclc.org/ooxml/officeDocument/"
+                                    b"relationships/officeDocument")
+            dst.writestr(info, data)
+    with pytest.raises(NotAWorkbook, match="Strict"):
+        write_in_place(strict, result_sheets(), lang="zh")
+
+
+def test_write_new_insists_on_an_xlsx_name(tmp_path: Path) -> None:
+    # Excel refuses to open a package whose extension does not match its content type.
+    with pytest.raises(ValueError, match=r"\.xlsx"):
+        write_new(tmp_path / "out.xlsm", result_sheets(), lang="zh")
+    assert not list(tmp_path.iterdir())
+
+
+def test_writing_no_sheets_removes_xlcrm_s_sheets_but_never_the_last_one(book: Path, tmp_path: Path) -> None:
+    p0 = parts_of(book)
+    write_in_place(book, result_sheets(), lang="zh")
+    report = write_in_place(book, [], lang="zh")
+    assert sorted(report.removed) == ["客户分级", "数据问题"] and owned_sheets(book) == {}
+    assert compare_packages(p0, parts_of(book)) == []
+    only_ours = tmp_path / "only.xlsx"
+    write_new(only_ours, result_sheets(), lang="zh")
+    before = _digest(only_ours)
+    with pytest.raises(ValueError, match="no sheet left"):
+        write_in_place(only_ours, [], lang="zh")
+    assert _digest(only_ours) == before
+
+
+def test_an_xlcrm_sheet_the_user_hid_stays_hidden(book: Path) -> None:
+    import zipfile
+
+    write_in_place(book, result_sheets(), lang="zh")
+    parts = parts_of(book)
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        'name="数据问题"'.encode(), 'name="数据问题" state="hidden"'.encode())
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    write_in_place(book, result_sheets(), lang="zh")
+    assert _load_states(book) == {"订单": "visible", "图表": "visible", "备注": "visible",
+                                  "客户分级": "visible", "数据问题": "hidden"}
+
+
+def _load_states(path: Path) -> dict[str, str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        wb = openpyxl.load_workbook(path)
+    return {ws.title: ws.sheet_state for ws in wb.worksheets}
+
+
+def test_a_symlinked_workbook_is_refreshed_where_it_lives(book: Path, tmp_path: Path) -> None:
+    link = tmp_path / "link" / "orders.xlsx"
+    link.parent.mkdir()
+    link.symlink_to(book)
+    write_in_place(link, result_sheets(), lang="zh")
+    assert link.is_symlink() and owned_sheets(book) == {"customers": "客户分级", "issues": "数据问题"}
+    assert (book.parent / BACKUP_DIR).is_dir()

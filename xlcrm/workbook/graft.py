@@ -29,11 +29,11 @@ from typing import IO, Any
 from lxml import etree
 
 from xlcrm import i18n
-from xlcrm.errors import XlcrmError
+from xlcrm.errors import NotAWorkbook, UnusableWorkbook
 from xlcrm.model import SheetSpec
 from xlcrm.workbook import marker
-from xlcrm.workbook.package import NS_PKG_REL, Package, relative, rels_name, resolve
-from xlcrm.workbook.styles import StyleBook
+from xlcrm.workbook.package import NS_PKG_REL, Package, relative, rels_name
+from xlcrm.workbook.styles import StyleBook, StylesError
 
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -57,8 +57,8 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NEW_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: same input -> same bytes
 
 
-class GraftError(XlcrmError):
-    """The package cannot take xlcrm's sheets as they are (e.g. a name clash)."""
+class GraftError(UnusableWorkbook):
+    """The package cannot take xlcrm's sheets as they are (e.g. a table name clash)."""
 
 
 @dataclass
@@ -92,12 +92,12 @@ class Graft:
             else etree.Element(f"{{{NS_PKG_REL}}}Relationships", nsmap={None: NS_PKG_REL})
         self.ct = pkg.xml("[Content_Types].xml") if "[Content_Types].xml" in pkg.names else None
         if self.ct is None:
-            raise GraftError(f"{pkg.path}: the package has no [Content_Types].xml — "
+            raise GraftError(pkg.path, "the package has no [Content_Types].xml",
                              "re-save the workbook in Excel")
         self.rel_by_id = {r.get("Id"): r for r in self.wb_rels}
         self.sheets_el = self._child(self.wb, "sheets")
         if self.sheets_el is None:
-            raise GraftError(f"{pkg.path}: workbook.xml has no <sheets> — re-save it in Excel")
+            raise GraftError(pkg.path, "workbook.xml has no <sheets>", "re-save the workbook in Excel")
         pr = self._child(self.wb, "workbookPr")
         self.date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
         # Parts reachable through relationships, for removing exactly what hangs off a sheet.
@@ -107,9 +107,18 @@ class Graft:
         self.kept = [el for el in self.sheets_el if _local(el) == "sheet" and id(el) not in owned_ids]
         self.styles_part = self._styles_part()
         data = pkg.read(self.styles_part) if self.styles_part in pkg.names else None
-        self.styles = StyleBook.parse(data) if data is not None else StyleBook.minimal()
+        if data is not None:
+            pkg.xml(self.styles_part)  # the safe parse first: bombs get UnsafeWorkbook
+        try:
+            self.styles = StyleBook.parse(data) if data is not None else StyleBook.minimal()
+        except StylesError as exc:
+            raise NotAWorkbook(pkg.path, f"its styles part cannot be used ({exc})",
+                               "open and save the workbook in Excel") from None
         self._styles_new = data is None
         self.first_table_id = 1 + max(self._table_ids(), default=0)
+        # Table names share one namespace with the workbook's defined names (not our markers).
+        self._table_names |= {dn.get("name", "").casefold() for dn in self._defined_names()
+                              if marker.role_of_name(dn.get("name", "")) is None}
         self._taken_names = {el.get("name", "").casefold() for el in self.kept}
 
     # -- reading ----------------------------------------------------------------------
@@ -135,7 +144,7 @@ class Graft:
         rel = self.rel_by_id.get(el.get(f"{{{NS_R}}}id"))
         if rel is None or rel.get("TargetMode") == "External":
             return None
-        return resolve(self.wb_part, rel.get("Target", ""))
+        return self.pkg.part_of(self.wb_part, rel.get("Target", ""))
 
     def _defined_names(self) -> list[etree._Element]:
         names = self._child(self.wb, "definedNames")
@@ -157,7 +166,7 @@ class Graft:
     def _styles_part(self) -> str:
         for rel in self.wb_rels:
             if rel.get("Type") == REL_STYLES and rel.get("TargetMode") != "External":
-                return resolve(self.wb_part, rel.get("Target", ""))
+                return self.pkg.part_of(self.wb_part, rel.get("Target", ""))
         return posixpath.join(posixpath.dirname(self.wb_part), "styles.xml")
 
     def _table_parts(self) -> dict[str, bool]:
@@ -174,15 +183,18 @@ class Graft:
         return out
 
     def _table_ids(self) -> list[int]:
-        """Ids of all tables (new ids stay fresh); names of the user's tables (must not clash)."""
+        """Ids and names of the user's tables: ours must not clash with them. Our old tables
+        go, so their ids are free again (the same input gives the same ids, the same bytes)."""
         ids = []
         self._table_names: set[str] = set()
         for part, mine in self._table_parts().items():
+            if mine:
+                continue
             root = self.pkg.xml(part)
             if (root.get("id") or "").isdigit():
                 ids.append(int(root.get("id")))
             for attr in ("name", "displayName"):
-                if root.get(attr) and not mine:
+                if root.get(attr):
                     self._table_names.add(root.get(attr).casefold())
         return ids
 
@@ -210,6 +222,9 @@ class Graft:
         all_sheets = [el for el in self.sheets_el if _local(el) == "sheet"]
         removed = [el for el in all_sheets if any(el is o for o in self.owned.values())]
         plan.removed = [el.get("name") for el in removed]
+        if len(all_sheets) - len(removed) + len(rendered) == 0:
+            raise ValueError(f"{self.pkg.path}: the workbook would have no sheet left; "
+                             "a workbook needs at least one")
         removed_rids = {el.get(f"{{{NS_R}}}id") for el in removed}
 
         # 1. Parts that hang off the removed sheets only.
@@ -232,6 +247,7 @@ class Graft:
         table_dir = posixpath.join(posixpath.dirname(self.wb_part), "tables")
         max_sheet_id = max((int(el.get("sheetId", "0")) for el in all_sheets
                             if el.get("sheetId", "").isdigit()), default=0)
+        used_ids = {el.get("sheetId") for el in all_sheets if all(el is not r for r in removed)}
         new_overrides: list[tuple[str, str]] = []
         new_sheet_els: list[tuple[SheetSpec, dict[str, str]]] = []
         for spec, rs in rendered:
@@ -240,7 +256,15 @@ class Graft:
             while rels_name(part) in taken_parts:  # an orphan relations part: leave it be
                 part = _free(taken_parts, sheet_dir + "/sheet{}.xml")
             rid = _free(taken_rids, "rId{}")
-            max_sheet_id += 1
+            # The sheetId of the sheet it replaces (stable output); a calcChain naming it was dropped.
+            old_el = self.owned.get(spec.role)
+            if old_el is not None and (old_el.get("sheetId") or "").isdigit() and \
+                    old_el.get("sheetId") not in used_ids:
+                sheet_id = old_el.get("sheetId")
+            else:
+                max_sheet_id += 1
+                sheet_id = str(max_sheet_id)
+            used_ids.add(sheet_id)
             etree.SubElement(self.wb_rels, f"{{{NS_PKG_REL}}}Relationship",
                              Id=rid, Type=REL_WORKSHEET, Target=relative(self.wb_part, part))
             plan.add[part] = rs.xml
@@ -254,9 +278,11 @@ class Graft:
                     etree.SubElement(rels, f"{{{NS_PKG_REL}}}Relationship", Id=f"rId{i}",
                                      Type=REL_TABLE, Target=relative(part, tpart))
                 plan.add[rels_name(part)] = _xml_bytes(rels)
-            attrs = {"name": spec.name, "sheetId": str(max_sheet_id), "rid": rid}
+            attrs = {"name": spec.name, "sheetId": sheet_id, "rid": rid}
             if spec.hidden:
                 attrs["state"] = "hidden"
+            if old_el is not None and old_el.get("state") in ("hidden", "veryHidden"):
+                attrs["state"] = old_el.get("state")  # the user hid xlcrm's sheet: it stays hidden
             new_sheet_els.append((spec, attrs))
             plan.written.append(spec.name)
 
@@ -282,8 +308,7 @@ class Graft:
         if rels_name(self.wb_part) not in self.pkg.names:
             plan.add[rels_name(self.wb_part)] = plan.replace.pop(rels_name(self.wb_part))
         plan.replace["[Content_Types].xml"] = _xml_bytes(self.ct)
-        app = self._edit_app(plan.removed, [s.name for s, a in new_sheet_els if "state" not in a] +
-                             [s.name for s, a in new_sheet_els if "state" in a])
+        app = self._edit_app(plan.removed, [spec.name for spec, _ in new_sheet_els])
         if app is not None:
             plan.replace[app[0]] = app[1]
         return plan
@@ -293,7 +318,7 @@ class Graft:
         for rid in drop_wb_rids:
             rel = self.rel_by_id.get(rid)
             if rel is not None and rel.get("TargetMode") != "External":
-                dropped.add(resolve(self.wb_part, rel.get("Target", "")))
+                dropped.add(self.pkg.part_of(self.wb_part, rel.get("Target", "")))
         seen: set[str] = set()
         stack = [""]
         while stack:
@@ -309,10 +334,10 @@ class Graft:
     def _also_kept(self, part: str, drop_rids: set[str]) -> bool:
         """Another, kept workbook relationship targets the same part."""
         return any(r.get("Id") not in drop_rids and r.get("TargetMode") != "External"
-                   and resolve(self.wb_part, r.get("Target", "")) == part for r in self.wb_rels)
+                   and self.pkg.part_of(self.wb_part, r.get("Target", "")) == part for r in self.wb_rels)
 
     def _calc_refers(self, rel: etree._Element, sheet_ids: set[str | None]) -> bool:
-        part = resolve(self.wb_part, rel.get("Target", ""))
+        part = self.pkg.part_of(self.wb_part, rel.get("Target", ""))
         if part not in self.pkg.names:
             return True
         ids = set(re.findall(rb'\bi="(\d+)"', self.pkg.read(part)))
@@ -321,8 +346,9 @@ class Graft:
     def _check_tables(self, rs: Any) -> None:
         for name in rs.table_names:
             if name.casefold() in self._table_names:
-                raise GraftError(f"{self.pkg.path}: a table named {name!r} already exists in a "
-                                 "user sheet — rename that table in Excel (Table Design > Table Name)")
+                raise GraftError(self.pkg.path, f"a table or defined name {name!r} already exists",
+                                 "rename that table (Table Design > Table Name) or name "
+                                 "(Formulas > Name Manager) in Excel")
             self._table_names.add(name.casefold())
 
     def _edit_workbook(self, all_sheets: list[etree._Element], removed: list[etree._Element],

@@ -13,11 +13,13 @@ stream and counted, so a header that lies about a size cannot make us read more)
 constant                     value            what it bounds
 ===========================  ===============  =================================================
 ``MAX_MEMBERS``              10,000           parts (zip members) in one package
-``MAX_PART_BYTES``           2 GiB            uncompressed size of one part (a full
-                                              1,048,576-row sheet is ~0.3-0.6 GiB)
-``MAX_TOTAL_BYTES``          8 GiB            uncompressed size of all parts together
+``MAX_PART_BYTES``           2 GiB            uncompressed size of one part (a 1,048,576-row
+                                              x 8-column order sheet measures 0.4 GiB)
+``MAX_TOTAL_BYTES``          4 GiB            uncompressed size of all parts together
 ``MAX_RATIO``                500              uncompressed/compressed size of one part,
                                               applied to parts over ``RATIO_FLOOR_BYTES``
+                                              (order sheets measure ~8; deflate's own maximum
+                                              is ~1,030)
 ``RATIO_FLOOR_BYTES``        4 MiB            parts smaller than this are exempt from the ratio
 ``MAX_XML_BYTES``            256 MiB          one XML part that xlcrm parses (workbook.xml,
                                               relations, content types, styles, app.xml, tables)
@@ -34,7 +36,8 @@ import posixpath
 import zipfile
 import zlib
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Self
+from urllib.parse import unquote
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -46,7 +49,7 @@ log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 10_000
 MAX_PART_BYTES = 2 * 1024**3
-MAX_TOTAL_BYTES = 8 * 1024**3
+MAX_TOTAL_BYTES = 4 * 1024**3
 MAX_RATIO = 500
 RATIO_FLOOR_BYTES = 4 * 1024**2
 MAX_XML_BYTES = 256 * 1024**2
@@ -74,7 +77,18 @@ def check_package(path: str | Path, *, deep: bool = True) -> None:
         if deep:
             for info in pkg.infos:
                 pkg.drain(info)
-        pkg.workbook_part()  # exists, parses safely
+        wb = pkg.workbook_part()  # exists, parses safely
+        # The other parts a refresh parses: content types, relations, styles, app.xml.
+        if "[Content_Types].xml" not in pkg.names:
+            raise NotAWorkbook(path, "the package has no [Content_Types].xml", _FIX_RESAVE)
+        pkg.xml("[Content_Types].xml")
+        for name in pkg.names:
+            if name.endswith(".rels"):
+                pkg.xml(name)
+        for rel in pkg.rels(wb) + pkg.rels(""):
+            if rel.get("part") in pkg.names and rel.get("Type", "").rsplit("/", 1)[-1] in (
+                    "styles", "extended-properties"):
+                pkg.xml(rel["part"])
 
 
 class Package:
@@ -86,6 +100,7 @@ class Package:
         self.zip = self._open(data)
         self.infos: list[zipfile.ZipInfo] = self.zip.infolist()
         self.names = {i.filename: i for i in self.infos}
+        self._folded = {n.casefold(): n for n in self.names}
         try:
             self._check_directory()
         except BaseException:
@@ -95,7 +110,7 @@ class Package:
     # -- opening ----------------------------------------------------------------------
     def _open(self, data: IO[bytes] | None) -> zipfile.ZipFile:
         try:
-            fh = data if data is not None else open(self.path, "rb")
+            fh = data if data is not None else open(self.path, "rb")  # noqa: SIM115 (closed by close())
         except FileNotFoundError:
             raise NotAWorkbook(self.path, "file not found", "check the path") from None
         except IsADirectoryError:
@@ -124,7 +139,7 @@ class Package:
             with olefile.OleFileIO(str(self.path)) as ole:
                 encrypted = ole.exists("EncryptedPackage")
                 is_xls = ole.exists("Workbook") or ole.exists("Book")
-        except Exception:  # a broken OLE container is simply not a workbook we can use
+        except Exception:  # noqa: BLE001 (olefile raises many kinds; any means "not usable")
             encrypted, is_xls = False, False
         if encrypted:
             raise PasswordProtected(self.path, "the workbook is password-protected (encrypted)",
@@ -139,6 +154,10 @@ class Package:
         if len(self.infos) > MAX_MEMBERS:
             raise UnsafeWorkbook(self.path, f"{len(self.infos)} parts in the package (limit {MAX_MEMBERS})",
                                  "this is not a normal workbook; re-save it in Excel")
+        if len(self.names) != len(self.infos):
+            dup = next(n for n in self.names if sum(i.filename == n for i in self.infos) > 1)
+            raise NotAWorkbook(self.path, f"part {dup} is in the package twice (damaged or crafted)",
+                               "restore the workbook from a backup or re-save it in Excel")
         total = 0
         for info in self.infos:
             if info.flag_bits & 0x1:
@@ -215,9 +234,15 @@ class Package:
         for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
             d = dict(rel.attrib)
             if d.get("TargetMode") != "External" and "Target" in d:
-                d["part"] = resolve(part, d["Target"])
+                d["part"] = self.part_of(part, d["Target"])
             out.append(d)
         return out
+
+    def part_of(self, source: str, target: str) -> str:
+        """The member a relationship target of ``source`` names."""
+        name = resolve(source, unquote(target))
+        # OPC part names compare case-insensitively (ECMA-376 Part 2, 6.2.2.3).
+        return name if name in self.names else self._folded.get(name.casefold(), name)
 
     def workbook_part(self) -> str:
         for rel in self.rels(""):
@@ -254,10 +279,10 @@ class Package:
         if self._fh is not None:
             self._fh.close()
 
-    def __enter__(self) -> Package:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

@@ -75,6 +75,8 @@ def write_in_place(path: str | Path, sheets: list[SheetSpec], *, lang: Lang,
                    backups: int = 3) -> WriteReport:
     """Replace xlcrm's sheets in ``path`` with ``sheets``; every other part stays byte-identical."""
     path = Path(path)
+    if path.is_symlink():  # replace the workbook the link points to, not the link
+        path = path.resolve()
     check_lock(path)
     check_package(path)
     with Package(path) as pkg:
@@ -89,6 +91,9 @@ def write_new(path: str | Path, sheets: list[SheetSpec], *, lang: Lang,
     path = Path(path)
     if not sheets:
         raise ValueError("write_new needs at least one sheet (a workbook cannot be empty)")
+    if path.suffix.lower() != ".xlsx":
+        # Excel refuses a package whose content does not match its extension (.xlsm, .xls).
+        raise ValueError(f"{path}: a new workbook is written as .xlsx — give the output a .xlsx name")
     check_lock(path)
     with Package(path, io.BytesIO(empty_package())) as pkg:
         plan = _plan(pkg, sheets, lang)
@@ -122,12 +127,30 @@ def _commit(path: Path, write: Callable[[IO[bytes]], None], *, backups: int,
         fh.flush()
         os.fsync(fh.fileno())
         tmp = finish()  # the temporary file's name, now on disk
-        if path.exists():
+        if path.exists():  # the new file gets the old one's permissions (and owner, if allowed)
+            st = path.stat()
             with contextlib.suppress(OSError):
-                os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+                os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            if hasattr(os, "chown"):
+                with contextlib.suppress(OSError):
+                    os.chown(tmp, st.st_uid, st.st_gid)
         check_lock(path)  # Excel may have opened it while we worked
-        backup = _backup(path, backups) if path.exists() and backups > 0 else None
-        _replace(tmp, path)
+        backup_dir_existed = (folder / BACKUP_DIR).is_dir()
+        backup = None
+        try:
+            if path.exists() and backups > 0:
+                backup = _backup(path)
+            _replace(tmp, path)
+        except BaseException:
+            if backup is not None:  # nothing changed: leave no trace
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+            if not backup_dir_existed:
+                with contextlib.suppress(OSError):
+                    (folder / BACKUP_DIR).rmdir()
+            raise
+        if backup is not None:
+            _prune(path, backups)
     _fsync_dir(folder)
     log.info("wrote %s (%s)", path, ", ".join(plan.written))
     return WriteReport(path=path, backup=backup, written=list(plan.written), removed=list(plan.removed))
@@ -217,29 +240,44 @@ def _alive(pid: int, entry: Path) -> bool:
     return True
 
 
-def _backup(path: Path, keep: int) -> Path:
+def _backup_pattern(path: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(path.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?" + re.escape(path.suffix) + "$")
+
+
+def _backups(path: Path) -> list[tuple[tuple[str, int], Path]]:
+    """xlcrm's backups of ``path``, oldest first."""
+    folder = path.parent / BACKUP_DIR
+    pattern = _backup_pattern(path)
+    found = []
+    for entry in folder.iterdir() if folder.is_dir() else []:
+        m = pattern.match(entry.name)
+        if m:
+            found.append(((m.group(1), int(m.group(2) or 1)), entry))
+    return sorted(found)
+
+
+def _backup(path: Path) -> Path:
+    """Copy ``path`` to ``xlcrm-backups/<stem>.<YYYYmmdd-HHMMSS>[-n].<ext>`` beside it."""
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    ext = path.suffix
-    pattern = re.compile(re.escape(path.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?" + re.escape(ext) + "$")
-
-    def existing() -> list[tuple[tuple[str, int], Path]]:
-        found = []
-        for entry in folder.iterdir():
-            m = pattern.match(entry.name)
-            if m:
-                found.append(((m.group(1), int(m.group(2) or 1)), entry))
-        return sorted(found)
-
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     # Within one second a counter orders them: -2, -3... after any copy of that second.
-    n = max((k[1] for k, _ in existing() if k[0] == stamp), default=0) + 1
-    target = folder / (f"{path.stem}.{stamp}{ext}" if n == 1 else f"{path.stem}.{stamp}-{n}{ext}")
-    shutil.copy2(path, target)
-    for _, old in existing()[:-keep]:
+    n = max((k[1] for k, _ in _backups(path) if k[0] == stamp), default=0) + 1
+    name = f"{path.stem}.{stamp}{path.suffix}" if n == 1 else f"{path.stem}.{stamp}-{n}{path.suffix}"
+    target = folder / name
+    try:
+        shutil.copy2(path, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    return target
+
+
+def _prune(path: Path, keep: int) -> None:
+    for _, old in _backups(path)[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
-    return target
 
 
 def _fsync_dir(folder: Path) -> None:
