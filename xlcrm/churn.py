@@ -1,0 +1,714 @@
+"""Churn early warning: who is slipping, how sure we are, what it would cost, and why.
+
+"Build the customer database so that churn signals are caught before the customer leaves"
+(seed 000); "95% of dissatisfied customers never complain, they just buy less or leave"
+(seed 003). ``score`` gives one row per customer with at least one order.
+
+How Churn Risk (0-100) is made (all in points, each shown in its own column):
+1. **Model**: q = P(no order in the next ``churn_horizon_days``) from BG/NBD fitted on this
+   book's order days (``xlcrm.bgnbd``): q = 1 - P(alive) x (1 - ((alpha+T)/(alpha+T+h))^(r+x)).
+   One-time buyers have P(alive) = 1 in BG/NBD, so for them the modified-BG/NBD value is
+   used (dropout may follow the first order, judged against the base's purchase rate);
+   their posterior rate also falls as time passes, so an old one-time buyer scores high.
+   If the model cannot be fitted (too little history), q comes from recency against the
+   customer's own rhythm instead: q = 1 - exp(-max(0, days/gap - 1) / 2), and Reasons say so.
+   q is split in two columns: **Model** = q had the customer ordered on rhythm (days since
+   the last order no more than the usual gap); **Overdue** = the rest, explained as
+   "45 days since the last order; usually orders every 12 days".
+2. **Signals** raise the risk by noisy-OR: risk <- risk + (100 - risk) x strength, in a fixed
+   order; each column holds the points that signal added, so the columns sum to the risk.
+   Buying less (recent ``recent_days`` against the customer's own earlier rate, while still
+   ordering), complaints (open, overdue, dissatisfied follow-up), delivery problems (returns,
+   short, late), overdue or late-paid receivables, the owning rep gone, a manual flag.
+3. **Lost**: a customer classified Lost is lifted into the top band:
+   risk <- floor + (100 - floor) x risk / 100, floor = midway between ``risk_high`` and 100.
+Risk Level: High from ``risk_high``, Medium from ``risk_medium``, else Low.
+Expected Loss = value at stake (revenue of the last 12 months x the customer's margin,
+profit / revenue where known, else the book's margin, else revenue) x Churn Risk / 100.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlcrm.bgnbd import BGNBD
+from xlcrm.errors import ModelError
+from xlcrm.i18n import t
+from xlcrm.model import Column, Frames, Lang
+
+__all__ = [
+    "CHURN_COLUMNS", "WINBACK_COLUMNS", "SIGNALS", "score", "winback", "churn_cost",
+    "churn_cost_summary",
+]
+
+log = logging.getLogger(__name__)
+
+# (key, en, zh) of each contribution column, in the order they are applied.
+SIGNALS: list[tuple[str, str, str]] = [
+    ("pts_model", "Model Points", "模型分"),
+    ("pts_overdue", "Overdue Points", "超期未下单分"),
+    ("pts_buying_less", "Buying Less Points", "采购减少分"),
+    ("pts_complaints", "Complaint Points", "投诉分"),
+    ("pts_deliveries", "Delivery Points", "交付问题分"),
+    ("pts_receivables", "Receivable Points", "应收逾期分"),
+    ("pts_rep", "Rep Gone Points", "业务员离开分"),
+    ("pts_manual", "Manual Flag Points", "人工标记分"),
+    ("pts_lost", "Lost Points", "已流失分"),
+]
+
+CHURN_COLUMNS: list[Column] = [
+    Column("customer_id", "Customer ID", "客户编号"),
+    Column("customer", "Customer", "客户名称", width=24),
+    Column("churn_risk", "Churn Risk", "流失风险", "score", style="bar"),
+    Column("risk_level", "Risk Level", "风险等级", style="risk", coded=True),
+    Column("p_alive", "P(alive)", "存活概率", "prob"),
+    Column("reasons", "Reasons", "原因", width=60),
+    Column("expected_loss", "Expected Loss", "预计损失", "money"),
+    Column("tier", "Tier", "客户等级", coded=True),
+    Column("lifecycle", "Lifecycle", "生命周期", coded=True),
+    Column("rep", "Rep", "业务员"),
+    Column("days_since_last", "Days Since Last Order", "距上次下单天数", "int"),
+    Column("usual_gap_days", "Usual Gap Days", "平时下单间隔天数", "number"),
+    Column("expected_purchases_90", "Expected Purchases (next 90 days)", "预计未来90天订单数", "number"),
+    Column("value_at_stake", "Value at Stake (12 months)", "风险价值(12个月)", "money"),
+] + [Column(k, en, zh, "score") for k, en, zh in SIGNALS]
+
+WINBACK_COLUMNS: list[Column] = [
+    Column("rank", "Rank", "排名", "int"),
+    Column("customer_id", "Customer ID", "客户编号"),
+    Column("customer", "Customer", "客户名称", width=24),
+    Column("tier", "Tier", "客户等级", coded=True),
+    Column("past_value", "Past Value", "历史价值", "money"),
+    Column("revenue", "Revenue", "销售额", "money"),
+    Column("last_order", "Last Order", "最近下单", "date"),
+    Column("last_contact", "Last Contact", "最近联系", "date"),
+    Column("days_since_last", "Days Since Last Order", "距上次下单天数", "int"),
+    Column("rep", "Rep", "业务员"),
+    Column("signals", "Signals Before Loss", "流失前预警", width=60),
+    Column("lost_reason", "Recorded Reason", "记录的流失原因", width=30),
+    Column("controllable", "Controllable", "是否可控"),
+]
+
+_GONE_WORDS = ("离职", "已离职", "离开", "调离", "停用", "无效", "left", "inactive", "resigned",
+               "departed", "gone", "terminated", "quit")
+_NO_WORDS = {"", "否", "无", "没有", "no", "n", "none", "false", "0", "nan", "-", "正常", "ok"}
+_YES_WORDS = {"是", "有", "yes", "y", "true", "1", "x", "√", "✓"}
+_UNCONTROLLABLE = ("搬迁", "迁", "改行", "转行", "转产", "破产", "倒闭", "注销", "停业", "关闭", "去世",
+                   "moved", "relocat", "changed business", "bankrupt", "closed", "out of business",
+                   "retired", "died")
+_CONTROLLABLE = ("质量", "服务", "价格", "投诉", "竞争", "对手", "串货", "交货", "交期", "业务员", "态度",
+                 "返利", "quality", "service", "price", "complain", "competitor", "delivery", "rep",
+                 "late", "rebate")
+
+
+# ---- helpers -----------------------------------------------------------------------------
+def _ts(asof: Any) -> pd.Timestamp:
+    if isinstance(asof, pd.Timestamp):
+        return asof.normalize()
+    if isinstance(asof, (dt.date, dt.datetime)):
+        return pd.Timestamp(asof.isoformat()).normalize()
+    return pd.Timestamp(asof).normalize()
+
+
+def _col(frame: pd.DataFrame | None, name: str) -> pd.Series | None:
+    if frame is None or name not in frame.columns:
+        return None
+    return frame[name]
+
+
+def _fmt_money(v: float) -> str:
+    return f"{v:,.0f}"
+
+
+def _s(frame: pd.DataFrame, name: str, default: Any = np.nan) -> pd.Series:
+    return frame[name] if name in frame.columns else pd.Series(default, index=frame.index)
+
+
+def _clean_orders(frames: Frames, asof: pd.Timestamp) -> pd.DataFrame:
+    o = frames.orders
+    if o is None or "customer_key" not in o.columns or "order_date" not in o.columns:
+        return pd.DataFrame(columns=["customer_key", "order_date", "amount", "day"])
+    o = o.copy()
+    o["order_date"] = pd.to_datetime(o["order_date"], errors="coerce")
+    o = o[o["customer_key"].notna() & o["order_date"].notna() & (o["order_date"] <= asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1))]
+    o["customer_key"] = o["customer_key"].astype(str)
+    o["day"] = o["order_date"].dt.normalize()
+    if "amount" in o.columns:
+        o["amount"] = pd.to_numeric(o["amount"], errors="coerce")
+    return o
+
+
+def _gaps(days: pd.DataFrame) -> pd.Series:
+    """Median days between distinct order days, per customer (NaN for one-time buyers)."""
+    d = days.sort_values(["customer_key", "day"])
+    gap = d.groupby("customer_key")["day"].diff().dt.days
+    return gap.groupby(d["customer_key"]).median()
+
+
+def _customers_from_orders(o: pd.DataFrame, settings: Any, asof: pd.Timestamp) -> pd.DataFrame:
+    """The few customer columns churn needs, when classify's frame is missing or partial."""
+    g = o.groupby("customer_key")
+    out = pd.DataFrame({"first_order": g["day"].min(), "last_order": g["day"].max(),
+                        "orders": g["day"].nunique()})
+    out["revenue"] = g["amount"].sum(min_count=1) if "amount" in o.columns else np.nan
+    recent = o[o["day"] > asof - pd.Timedelta(days=365)]
+    out["revenue_12m"] = (recent.groupby("customer_key")["amount"].sum() if "amount" in o.columns
+                          else pd.Series(dtype=float)).reindex(out.index).fillna(0.0)
+    out["orders_12m"] = recent.groupby("customer_key")["day"].nunique().reindex(out.index).fillna(0)
+    out["median_gap_days"] = _gaps(o.drop_duplicates(["customer_key", "day"])).reindex(out.index)
+    since = (asof - out["last_order"]).dt.days
+    limit = np.maximum(settings.lost_min_days, settings.lost_gap_multiple * out["median_gap_days"].fillna(0))
+    out["lifecycle"] = np.where(since > limit, "Lost", np.where(out["orders"] > 1, "Repeat", "New"))
+    for name in ("customer_id", "customer", "rep", "tier", "profit"):
+        out[name] = np.nan
+    out["customer_id"] = out.index
+    out["customer"] = out.index
+    return out
+
+
+# ---- the model part ---------------------------------------------------------------------
+def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Timestamp,
+                horizon: float) -> tuple[pd.DataFrame, str | None]:
+    """q now, q had the customer been on rhythm, P(alive), expected purchases (90 days)."""
+    g = days.groupby("customer_key")["day"]
+    first, last, n = g.min().reindex(keys), g.max().reindex(keys), g.size().reindex(keys)
+    x = (n - 1).to_numpy(float)
+    T = (asof - first).dt.days.to_numpy(float)
+    tx = (last - first).dt.days.to_numpy(float)
+    since = T - tx
+    gp = gap.reindex(keys).to_numpy(float)
+    # On rhythm: last order no longer ago than the usual gap (one-time buyers: first order).
+    since_ok = np.minimum(since, gp)
+    out = pd.DataFrame(index=keys)
+    try:
+        model = BGNBD().fit(x, tx, T)
+        q_now = _q(model, horizon, x, tx, T)
+        tx_ok = np.where(x > 0, T - since_ok, 0.0)
+        T_ok = np.where(x > 0, T, np.minimum(T, since_ok))
+        q_ok = _q(model, horizon, x, tx_ok, T_ok)
+        out["p_alive"] = model.p_alive_or_substitute(x, tx, T)
+        out["expected_purchases_90"] = model.expected_purchases(90.0, x, tx, T)
+        note = None
+        out.attrs["params"] = model.params_
+    except ModelError as exc:
+        note = str(exc)
+        log.info("churn: %s", note)
+        ratio = since / np.maximum(gp, 1.0)
+        q_now = 1 - np.exp(-np.maximum(0.0, ratio - 1) / 2)
+        q_ok = np.zeros_like(q_now)
+        out["p_alive"] = np.exp(-np.maximum(0.0, ratio - 1) / 2)
+        rate = np.where(x > 0, x / np.maximum(tx, 1.0), 1 / np.maximum(gp, 1.0))
+        out["expected_purchases_90"] = out["p_alive"] * rate * 90.0
+    q_ok = np.minimum(q_ok, q_now)
+    out["q_now"], out["q_ok"] = q_now, q_ok
+    out["days_since_last"] = since
+    out["x"] = x
+    return out, note
+
+
+def _q(model: BGNBD, h: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> np.ndarray:
+    p = model.params_ or {}
+    pa = model.p_alive_or_substitute(x, tx, T)
+    none_if_alive = np.exp((p["r"] + x) * (np.log(p["alpha"] + T) - np.log(p["alpha"] + T + h)))
+    return np.clip(1 - pa * (1 - none_if_alive), 0.0, 1.0)
+
+
+# ---- signals: each returns (strength 0..1, sentence) per customer -----------------------
+def _buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_days: int,
+                 lang: Lang) -> tuple[pd.Series, pd.Series]:
+    """Still ordering, but less than the customer's own earlier rate (count or amount)."""
+    strength = pd.Series(0.0, index=keys)
+    text = pd.Series("", index=keys)
+    cut = asof - pd.Timedelta(days=recent_days)
+    first = o.groupby("customer_key")["day"].min().reindex(keys)
+    span = (cut - first).dt.days  # length of the earlier period
+    rec, early = o[o["day"] > cut], o[o["day"] <= cut]
+    n_rec = rec.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0)
+    n_early = early.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0)
+    has_amt = "amount" in o.columns
+    a_rec = rec.groupby("customer_key")["amount"].sum().reindex(keys).fillna(0) if has_amt else None
+    a_early = early.groupby("customer_key")["amount"].sum().reindex(keys).fillna(0) if has_amt else None
+    for k in keys:
+        s, n_e = span.get(k), n_early.get(k, 0)
+        if not (s and s >= recent_days and n_e >= 2 and n_rec.get(k, 0) >= 1):
+            continue
+        scale = recent_days / s
+        exp_n = n_e * scale
+        drop_n = 1 - n_rec[k] / exp_n if exp_n > 0 else 0.0
+        drop_a = 0.0
+        if has_amt and a_early[k] > 0:
+            exp_a = a_early[k] * scale
+            drop_a = 1 - a_rec[k] / exp_a
+        drop = max(drop_n, drop_a)
+        if drop < 0.3:
+            continue
+        strength[k] = min(0.35, 0.35 * drop)
+        if drop_a >= drop_n and has_amt:
+            text[k] = t(lang, "bought {r} in the last {d} days against about {e} before (down {p:.0%})",
+                        "近 {d} 天采购 {r}, 以往同期约 {e} (下降 {p:.0%})", d=recent_days,
+                        r=_fmt_money(a_rec[k]), e=_fmt_money(a_early[k] * scale), p=drop_a)
+        else:
+            text[k] = t(lang, "{r} orders in the last {d} days against about {e:.1f} before",
+                        "近 {d} 天 {r} 单, 以往同期约 {e:.1f} 单", d=recent_days, r=int(n_rec[k]), e=exp_n)
+    return strength, text
+
+
+def _complaint_signal(complaints: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp,
+                      window: int, lang: Lang) -> tuple[pd.Series, pd.Series]:
+    strength = pd.Series(0.0, index=keys)
+    text = pd.Series("", index=keys)
+    if complaints is None or complaints.empty or "customer_key" not in complaints.columns:
+        return strength, text
+    c = complaints.copy()
+    c["customer_key"] = c["customer_key"].astype(str)
+    received = pd.to_datetime(_s(c, "received"), errors="coerce")
+    c = c[received.isna() | (received <= asof)]
+    received = pd.to_datetime(_s(c, "received"), errors="coerce")
+    is_open = _s(c, "is_open", False).fillna(False).astype(bool)
+    recent = received.isna() | (received > asof - pd.Timedelta(days=window))
+    c = c[is_open | recent]
+    if c.empty:
+        return strength, text
+    c = c.assign(_open=_s(c, "is_open", False).fillna(False).astype(bool),
+                 _over=_s(c, "overdue", "No").astype(str).str.strip().isin(["Yes", "是", "True", "true"]),
+                 _dis=_s(c, "is_dissatisfied", False).fillna(False).astype(bool))
+    agg = c.groupby("customer_key").agg(n=("_open", "size"), open=("_open", "sum"), over=("_over", "sum"),
+                                        dis=("_dis", "sum"))
+    for k, row in agg.iterrows():
+        if k not in strength.index:
+            continue
+        n, op, ov, di = int(row["n"]), int(row["open"]), int(row["over"]), int(row["dis"])
+        s = 0.05 * (n - op) + 0.15 * op + 0.10 * ov + 0.20 * di
+        strength[k] = min(0.5, s)
+        parts = [t(lang, "{n} complaint(s) in {w} days", "{w} 天内投诉 {n} 次", n=n, w=window)]
+        if op:
+            parts.append(t(lang, "{n} still open", "{n} 件未结案", n=op))
+        if ov:
+            parts.append(t(lang, "{n} overdue", "{n} 件超期", n=ov))
+        if di:
+            parts.append(t(lang, "{n} follow-up(s) dissatisfied", "{n} 次回访不满意", n=di))
+        text[k] = ", ".join(parts) if lang == "en" else ", ".join(parts)
+    return strength, text
+
+
+def _delivery_signal(dl: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp, window: int,
+                     lang: Lang) -> tuple[pd.Series, pd.Series]:
+    strength = pd.Series(0.0, index=keys)
+    text = pd.Series("", index=keys)
+    if dl is None or dl.empty or "customer_key" not in dl.columns:
+        return strength, text
+    d = dl.copy()
+    d["customer_key"] = d["customer_key"].astype(str)
+    ship = pd.to_datetime(_s(d, "ship_date"), errors="coerce")
+    promised = pd.to_datetime(_s(d, "promised_date"), errors="coerce")
+    received = pd.to_datetime(_s(d, "received_date"), errors="coerce")
+    when = ship.fillna(received).fillna(promised)
+    keep = when.notna() & (when <= asof) & (when > asof - pd.Timedelta(days=window))
+    d, ship, promised, received = d[keep], ship[keep], promised[keep], received[keep]
+    if d.empty:
+        return strength, text
+    qty = pd.to_numeric(_s(d, "quantity"), errors="coerce")
+    ordered = pd.to_numeric(_s(d, "ordered_qty"), errors="coerce")
+    returned = pd.to_numeric(_s(d, "returned_qty"), errors="coerce").fillna(0)
+    arrived = received.where(received.notna() & (received <= asof))
+    late = promised.notna() & ((arrived > promised) | (arrived.isna() & ship.notna() & (ship > promised))
+                               | (arrived.isna() & (promised < asof) & ship.isna()))
+    flags = pd.DataFrame({"customer_key": d["customer_key"], "ret": returned > 0,
+                          "short": qty.notna() & ordered.notna() & (qty < ordered), "late": late,
+                          "n": True})
+    agg = flags.groupby("customer_key")[["ret", "short", "late", "n"]].sum()
+    for k, row in agg.iterrows():
+        if k not in strength.index:
+            continue
+        r, sh, la = int(row["ret"]), int(row["short"]), int(row["late"])
+        if r + sh + la == 0:
+            continue
+        strength[k] = min(0.4, 0.10 * r + 0.06 * sh + 0.06 * la)
+        parts = []
+        if r:
+            parts.append(t(lang, "{n} return(s)", "退货 {n} 次", n=r))
+        if sh:
+            parts.append(t(lang, "{n} short delivery(ies)", "少发 {n} 次", n=sh))
+        if la:
+            parts.append(t(lang, "{n} late delivery(ies)", "延迟交货 {n} 次", n=la))
+        text[k] = t(lang, "{p} in the last {w} days", "近 {w} 天{p}", p=", ".join(parts), w=window)
+    return strength, text
+
+
+def _receivable_signal(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, grace: int, window: int,
+                       lang: Lang) -> tuple[pd.Series, pd.Series]:
+    strength = pd.Series(0.0, index=keys)
+    text = pd.Series("", index=keys)
+    if "due_date" not in o.columns:
+        return strength, text
+    due = pd.to_datetime(o["due_date"], errors="coerce")
+    paid = pd.to_datetime(_s(o, "paid_date"), errors="coerce")
+    paid = paid.where(paid <= asof)  # a payment after the as-of date has not happened yet
+    limit = due + pd.Timedelta(days=grace)
+    unpaid = due.notna() & paid.isna() & (limit < asof)
+    late_paid = due.notna() & paid.notna() & (paid > limit) & (paid > asof - pd.Timedelta(days=window))
+    amount = _s(o, "amount", np.nan).astype(float)
+    f = pd.DataFrame({"k": o["customer_key"], "unpaid": unpaid, "late": late_paid,
+                      "amt": amount.where(unpaid, 0.0).fillna(0.0),
+                      "oldest": due.where(unpaid), "late_days": (paid - limit).dt.days.where(late_paid)})
+    agg = f.groupby("k").agg(unpaid=("unpaid", "sum"), late=("late", "sum"), amt=("amt", "sum"),
+                             oldest=("oldest", "min"), late_days=("late_days", "mean"))
+    for k, row in agg.iterrows():
+        if k not in strength.index or (row["unpaid"] == 0 and row["late"] == 0):
+            continue
+        s, parts = 0.0, []
+        if row["unpaid"]:
+            days = int((asof - row["oldest"]).days)
+            s += min(0.3, 0.15 + 0.05 * row["unpaid"])
+            parts.append(t(lang, "{n} unpaid order(s) past due ({a}), oldest due {d} days ago",
+                           "{n} 笔应收逾期未回款 ({a}), 最早已逾期 {d} 天", n=int(row["unpaid"]),
+                           a=_fmt_money(row["amt"]), d=days))
+        if row["late"]:
+            s += min(0.15, 0.05 * row["late"])
+            parts.append(t(lang, "{n} payment(s) made late, {d:.0f} days on average",
+                           "{n} 笔回款逾期, 平均晚 {d:.0f} 天", n=int(row["late"]), d=row["late_days"]))
+        strength[k] = min(0.4, s)
+        text[k] = "; ".join(parts)
+    return strength, text
+
+
+def _text_of(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
+        return ""
+    return str(v).strip()
+
+
+def _rep_signal(o: pd.DataFrame, frames: Frames, rep: pd.Series, keys: pd.Index, settings: Any,
+                asof: pd.Timestamp, lang: Lang) -> tuple[pd.Series, pd.Series]:
+    strength = pd.Series(0.0, index=keys)
+    text = pd.Series("", index=keys)
+    master = frames.customers
+    status: dict[str, str] = {}
+    if master is not None and "customer_key" in master.columns and "rep_status" in master.columns:
+        for k, v in zip(master["customer_key"].astype(str), master["rep_status"]):
+            status[k] = _text_of(v)
+    departed = {str(r).strip() for r in (settings.departed_reps or []) if str(r).strip()}
+    idle_days = int(settings.rep_idle_days)
+    active: set[str] | None = None
+    if "rep" in o.columns:
+        recent = o[o["day"] > asof - pd.Timedelta(days=idle_days)]
+        if not recent.empty:
+            active = {_text_of(r) for r in recent["rep"]}
+    for k in keys:
+        r = _text_of(rep.get(k))
+        st = status.get(k, "")
+        if st and any(w in st.lower() for w in _GONE_WORDS):
+            strength[k] = 0.25
+            text[k] = t(lang, 'sales rep {r} has left (master says "{s}")', '业务员 {r} 已离开 (客户档案: "{s}")',
+                        r=r or "?", s=st)
+        elif r and r in departed:
+            strength[k] = 0.25
+            text[k] = t(lang, "sales rep {r} has left (Departed reps setting)", "业务员 {r} 已离职 (设置: 离职业务员)",
+                        r=r)
+        elif r and active is not None and r not in active:
+            strength[k] = 0.15
+            text[k] = t(lang, "sales rep {r} has no orders at all in the last {d} days",
+                        "业务员 {r} 近 {d} 天没有任何订单", r=r, d=idle_days)
+    return strength, text
+
+
+def _manual_signal(frames: Frames, keys: pd.Index, lang: Lang) -> tuple[pd.Series, pd.Series]:
+    strength = pd.Series(0.0, index=keys)
+    text = pd.Series("", index=keys)
+    m = frames.customers
+    if m is None or "customer_key" not in m.columns or "manual_flag" not in m.columns:
+        return strength, text
+    for k, v in zip(m["customer_key"].astype(str), m["manual_flag"]):
+        flag = _text_of(v)
+        if k not in strength.index or flag.lower() in _NO_WORDS:
+            continue
+        strength[k] = 0.3
+        text[k] = (t(lang, "flagged by hand in the customer master", "客户档案中人工标记预警")
+                   if flag.lower() in _YES_WORDS else
+                   t(lang, 'manual flag: "{f}"', '人工标记: "{f}"', f=flag[:80]))
+    return strength, text
+
+
+# ---- the churn table -------------------------------------------------------------------------
+_TEXT_COLS = ("customer_id", "customer", "rep", "tier", "lifecycle")
+
+
+def _customer_view(customers: pd.DataFrame | None, base: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
+    """classify's customer columns where given, else what the orders say."""
+    view = base.reindex(keys).copy()
+    if customers is None or customers.empty:
+        return view
+    c = customers
+    if "customer_key" in c.columns:
+        c = c.set_index("customer_key")
+    c = c[~c.index.duplicated()]
+    c.index = c.index.astype(str)
+    c = c.reindex(keys)
+    for name in c.columns:
+        given = c[name]
+        view[name] = given.where(given.notna(), view[name]) if name in view.columns else given
+    return view
+
+
+def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFrame | None, settings: Any,
+          asof: Any, lang: Lang = "zh") -> pd.DataFrame:
+    """Churn Risk, Risk Level, P(alive), Reasons and Expected Loss per customer with an order.
+
+    Index ``customer_key``; columns are the keys of ``CHURN_COLUMNS`` plus ``warning_signals``
+    (the signal sentences without the model's, for the win-back list). ``attrs["model"]``
+    holds the BG/NBD parameters, or ``attrs["note"]`` why the model was not used.
+    """
+    asof_ts = _ts(asof)
+    o = _clean_orders(frames, asof_ts)
+    keys = pd.Index(sorted(o["customer_key"].unique()), name="customer_key")
+    cols = [c.key for c in CHURN_COLUMNS] + ["warning_signals"]
+    if len(keys) == 0:
+        return pd.DataFrame(columns=cols, index=keys)
+    base = _customers_from_orders(o, settings, asof_ts)
+    view = _customer_view(customers, base, keys)
+    days = o[["customer_key", "day"]].drop_duplicates()
+
+    own_gap = pd.to_numeric(view["median_gap_days"], errors="coerce")
+    own_gap = own_gap.where(own_gap > 0)
+    typical = float(own_gap.median()) if own_gap.notna().any() else float("nan")
+    if not math.isfinite(typical):
+        typical = max(1.0, settings.lost_min_days / max(settings.lost_gap_multiple, 1.0))
+    gap = own_gap.fillna(typical)
+
+    horizon = float(settings.churn_horizon_days)
+    m, note = _model_part(days, keys, gap, asof_ts, horizon)
+
+    out = pd.DataFrame(index=keys)
+    for name in _TEXT_COLS:
+        v = view[name] if name in view.columns else pd.Series(np.nan, index=keys)
+        out[name] = [_text_of(x) or (k if name in ("customer_id", "customer") else "-")
+                     for k, x in zip(keys, v)]
+    out["days_since_last"] = m["days_since_last"].astype(int)
+    out["usual_gap_days"] = gap.round(1)
+    out["p_alive"] = m["p_alive"].clip(0, 1)
+    out["expected_purchases_90"] = m["expected_purchases_90"].clip(lower=0)
+
+    risk = 100 * m["q_ok"].to_numpy(float)
+    pts = {"pts_model": risk.copy()}
+    new = 100 * m["q_now"].to_numpy(float)
+    pts["pts_overdue"] = np.maximum(new - risk, 0.0)
+    risk = np.maximum(new, risk)
+
+    window = int(settings.signal_window_days)
+    sigs = [
+        ("pts_buying_less", _buying_less(o, keys, asof_ts, int(settings.recent_days), lang)),
+        ("pts_complaints", _complaint_signal(complaints, keys, asof_ts, window, lang)),
+        ("pts_deliveries", _delivery_signal(frames.deliveries, keys, asof_ts, window, lang)),
+        ("pts_receivables", _receivable_signal(o, keys, asof_ts, int(settings.receivable_grace_days),
+                                               window, lang)),
+        ("pts_rep", _rep_signal(o, frames, out["rep"].where(out["rep"] != "-", ""), keys, settings,
+                                asof_ts, lang)),
+        ("pts_manual", _manual_signal(frames, keys, lang)),
+    ]
+    texts: dict[str, pd.Series] = {}
+    for key, (strength, text) in sigs:
+        add = (100 - risk) * strength.to_numpy(float)
+        pts[key] = add
+        risk = risk + add
+        texts[key] = text
+    lost = (out["lifecycle"] == "Lost").to_numpy()
+    floor = (float(settings.risk_high) + 100) / 2
+    lifted = np.where(lost, floor + (100 - floor) * risk / 100, risk)
+    pts["pts_lost"] = lifted - risk
+    risk = np.clip(lifted, 0, 100)
+
+    out["churn_risk"] = risk
+    out["risk_level"] = np.where(risk >= settings.risk_high, "High",
+                                 np.where(risk >= settings.risk_medium, "Medium", "Low"))
+    for key, _, _ in SIGNALS:
+        out[key] = np.clip(pts[key], 0, 100)
+
+    # Value at stake: 12-month revenue x margin (own where known, else the book's, else 1).
+    rev12 = pd.to_numeric(view.get("revenue_12m"), errors="coerce").fillna(0.0).clip(lower=0)
+    revenue = pd.to_numeric(view.get("revenue"), errors="coerce")
+    profit = pd.to_numeric(view.get("profit"), errors="coerce")
+    known = profit.notna() & (revenue > 0)
+    book = float(profit[known].sum() / revenue[known].sum()) if known.any() and revenue[known].sum() > 0 else 1.0
+    margin = (profit / revenue).where(known, book).clip(0, 1).fillna(1.0)
+    out["value_at_stake"] = rev12 * margin
+    out["expected_loss"] = out["value_at_stake"] * risk / 100
+
+    out["reasons"], out["warning_signals"] = _reasons(out, m, gap, texts, note, horizon, settings, lang)
+    out = out[cols].sort_values(["churn_risk"], ascending=False, kind="mergesort")
+    out.attrs["model"] = m.attrs.get("params")
+    if note:
+        out.attrs["note"] = note
+    return out
+
+
+def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str, pd.Series],
+             note: str | None, horizon: float, settings: Any, lang: Lang) -> tuple[list[str], list[str]]:
+    sep = "; " if lang == "en" else "；"
+    reasons, signals = [], []
+    fallback = t(lang, " (signals only: the BG/NBD model could not be fitted on this order history)",
+                 " (仅按预警信号: 订单历史不足以拟合 BG/NBD 模型)") if note else ""
+    for i, k in enumerate(out.index):
+        row = out.iloc[i]
+        items: list[tuple[float, str]] = []
+        since, g = int(row["days_since_last"]), float(gap.iloc[i])
+        if row["pts_overdue"] >= 0.5 and since > g:
+            if m["x"].iloc[i] > 0:
+                s = t(lang, "{d} days since the last order; usually orders every {g:.0f} days",
+                      "{d} 天未下单, 平时约每 {g:.0f} 天一单", d=since, g=g)
+            else:
+                s = t(lang, "ordered once, {d} days ago; customers here usually reorder within {g:.0f} days",
+                      "仅下过 1 单, 已 {d} 天; 客户通常约 {g:.0f} 天内再次下单", d=since, g=g)
+            items.append((row["pts_overdue"], s))
+        for key, text in texts.items():
+            if row[key] >= 0.5 and text.iloc[i]:
+                items.append((row[key], text.iloc[i]))
+        signal_items = [s for _, s in sorted(items, key=lambda p: -p[0])]
+        if row["pts_lost"] > 0:
+            items.append((101.0, t(lang, "no order for {d} days: Lost", "已 {d} 天未下单, 判定为流失客户", d=since)))
+        if not note and (row["pts_model"] >= settings.risk_medium
+                         or (not items and row["churn_risk"] >= settings.risk_medium)):
+            items.append((row["pts_model"], t(
+                lang, "model: {p:.0%} chance of no order in the next {h:.0f} days (BG/NBD)",
+                "模型估计未来 {h:.0f} 天不下单的概率为 {p:.0%} (BG/NBD)", p=m["q_now"].iloc[i], h=horizon)))
+        items.sort(key=lambda p: -p[0])
+        text = sep.join(s for _, s in items) or t(lang, "no warning signs", "无预警信号")
+        reasons.append(text + fallback)
+        signals.append(sep.join(signal_items) or t(lang, "no warning signs recorded", "无预警记录"))
+    return reasons, signals
+
+
+# ---- win-back list ---------------------------------------------------------------------------
+def winback(customers: pd.DataFrame | None, churn: pd.DataFrame, frames: Frames, settings: Any,
+            lang: Lang = "zh") -> pd.DataFrame:
+    """Lost customers ranked by past value, with last contact, preceding signals and the recorded reason."""
+    cols = [c.key for c in WINBACK_COLUMNS]
+    lost = churn[churn["lifecycle"] == "Lost"]
+    if lost.empty:
+        return pd.DataFrame(columns=cols)
+    keys = lost.index
+    view = pd.DataFrame(index=keys)
+    if customers is not None and not customers.empty:
+        c = customers.set_index("customer_key") if "customer_key" in customers.columns else customers
+        c = c[~c.index.duplicated()]
+        c.index = c.index.astype(str)
+        view = c.reindex(keys)
+    o = frames.orders
+    if o is not None and {"customer_key", "order_date"} <= set(o.columns):
+        oo = o[o["customer_key"].astype(str).isin(keys)]
+        g = oo.groupby(oo["customer_key"].astype(str))
+        last_order = g["order_date"].max().reindex(keys)
+        rev = g["amount"].sum().reindex(keys) if "amount" in oo.columns else pd.Series(np.nan, index=keys)
+    else:
+        last_order = pd.Series(pd.NaT, index=keys)
+        rev = pd.Series(np.nan, index=keys)
+    last_order = pd.to_datetime(view["last_order"], errors="coerce").fillna(last_order) \
+        if "last_order" in view.columns else last_order
+    revenue = pd.to_numeric(view["revenue"], errors="coerce").fillna(rev) if "revenue" in view.columns else rev
+    value = pd.to_numeric(view["value"], errors="coerce") if "value" in view.columns else revenue
+    value = value.fillna(revenue).fillna(0.0)
+    contact = last_order.copy()
+    v = frames.visits
+    if v is not None and {"customer_key", "visit_date"} <= set(v.columns):
+        vd = pd.to_datetime(v["visit_date"], errors="coerce")
+        last_visit = vd.groupby(v["customer_key"].astype(str)).max().reindex(keys)
+        contact = pd.concat([contact, last_visit], axis=1).max(axis=1)
+    reason = pd.Series("", index=keys)
+    m = frames.customers
+    if m is not None and {"customer_key", "lost_reason"} <= set(m.columns):
+        rec = {str(k): _text_of(x) for k, x in zip(m["customer_key"], m["lost_reason"]) if _text_of(x)}
+        reason = pd.Series([rec.get(k, "") for k in keys], index=keys)
+    out = pd.DataFrame(index=keys)
+    out["customer_id"] = lost["customer_id"]
+    out["customer"] = lost["customer"]
+    out["tier"] = lost["tier"]
+    out["past_value"] = value
+    out["revenue"] = revenue.fillna(0.0)
+    out["last_order"] = last_order
+    out["last_contact"] = contact.fillna(last_order)
+    out["days_since_last"] = lost["days_since_last"]
+    out["rep"] = lost["rep"]
+    out["signals"] = lost["warning_signals"] if "warning_signals" in lost.columns else lost["reasons"]
+    out["controllable"] = [_controllable(r, lang) for r in reason]
+    out["lost_reason"] = [r or t(lang, "not recorded: fill Lost Reason in the customer master",
+                                 "未记录: 请在客户档案填写流失原因") for r in reason]
+    out = out.sort_values(["past_value", "revenue"], ascending=False, kind="mergesort")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out[cols]
+
+
+def _controllable(reason: str, lang: Lang) -> str:
+    low = reason.lower()
+    if not low:
+        return t(lang, "Unknown", "未知")
+    if any(w in low for w in _UNCONTROLLABLE):
+        return t(lang, "Uncontrollable", "不可控")
+    if any(w in low for w in _CONTROLLABLE):
+        return t(lang, "Controllable", "可控")
+    return t(lang, "Unknown", "未知")
+
+
+# ---- cost of churn (seed 003) ---------------------------------------------------------------
+def churn_cost(customers: float, lost_share: float, revenue_each: float, margin: float) -> dict[str, float]:
+    """The textbook's chain: customers x share lost, x revenue each, x margin (seed 003)."""
+    lost = customers * lost_share
+    revenue_lost = lost * revenue_each
+    return {"lost": lost, "revenue_lost": revenue_lost, "profit_lost": revenue_lost * margin}
+
+
+def churn_cost_summary(customers_frame: pd.DataFrame | None, churn: pd.DataFrame, settings: Any,
+                       lang: Lang = "zh") -> list[tuple[str, str, float, str]]:
+    """Dashboard rows (en, zh, value, kind) computing the textbook's churn cost on this workbook.
+
+    Customers = those with an order; lost share = Lost among them; revenue each = a lost
+    customer's yearly revenue while it bought (revenue over its active years, at least one);
+    margin = the book's profit / revenue where profit is known (rows left out otherwise).
+    """
+    n = len(churn)
+    if n == 0:
+        return [("Customers who ordered", "下单客户数", 0.0, "int")]
+    view = churn.copy()
+    if customers_frame is not None and not customers_frame.empty:
+        c = customers_frame.set_index("customer_key") if "customer_key" in customers_frame.columns \
+            else customers_frame
+        c = c[~c.index.duplicated()]
+        c.index = c.index.astype(str)
+        for name in ("revenue", "profit", "first_order", "last_order", "median_gap_days"):
+            if name in c.columns:
+                view[name] = c[name].reindex(view.index)
+    lost = view["lifecycle"] == "Lost"
+    revenue = pd.to_numeric(view.get("revenue", pd.Series(np.nan, index=view.index)), errors="coerce")
+    years = pd.Series(1.0, index=view.index)
+    if "first_order" in view.columns and "last_order" in view.columns:
+        span = (pd.to_datetime(view["last_order"]) - pd.to_datetime(view["first_order"])).dt.days
+        years = ((span + view["usual_gap_days"]) / 365.0).clip(lower=1.0).fillna(1.0)
+    yearly = (revenue / years)
+    pool = yearly[lost] if lost.any() else yearly
+    revenue_each = float(pool.mean()) if pool.notna().any() else 0.0
+    share = float(lost.mean())
+    profit = pd.to_numeric(view.get("profit", pd.Series(np.nan, index=view.index)), errors="coerce")
+    known = profit.notna() & (revenue > 0)
+    margin = float(profit[known].sum() / revenue[known].sum()) if known.any() else None
+    cost = churn_cost(n, share, revenue_each, margin if margin is not None else 1.0)
+    rows: list[tuple[str, str, float, str]] = [
+        ("Customers who ordered", "下单客户数", float(n), "int"),
+        ("Lost customers", "流失客户数", float(lost.sum()), "int"),
+        ("Lost share", "流失率", share, "pct"),
+        ("Yearly revenue per lost customer", "每个流失客户的年销售额", revenue_each, "money"),
+        ("Revenue lost a year (customers x share x revenue)", "每年流失的销售额 (客户数×流失率×单客销售额)",
+         cost["revenue_lost"], "money"),
+    ]
+    if margin is not None:
+        rows += [("Margin", "利润率", margin, "pct"),
+                 ("Profit lost a year (revenue lost x margin)", "每年流失的利润 (流失销售额×利润率)",
+                  cost["profit_lost"], "money")]
+    rows += [
+        ("High-risk customers now", "当前高风险客户数", float((churn["risk_level"] == "High").sum()), "int"),
+        ("Expected loss, next 12 months", "预计未来12个月损失", float(churn["expected_loss"].sum()), "money"),
+    ]
+    return rows
