@@ -125,9 +125,8 @@ class BGNBD:
                 f"more than once; this history has {n} customers and {repeaters} repeat buyers"
                 " — the churn score uses the warning signals only")
         # Fit each distinct (x, t_x, T) once, weighted by how many customers share it.
-        key = pd.DataFrame({"x": x, "tx": tx, "T": T_})
-        grouped = key.groupby(["x", "tx", "T"], sort=False).size().reset_index(name="w")
-        gx, gtx, gT, gw = (grouped[c].to_numpy(float) for c in ("x", "tx", "T", "w"))
+        uniq, counts = np.unique(np.column_stack([x, tx, T_]), axis=0, return_counts=True)
+        gx, gtx, gT, gw = uniq[:, 0], uniq[:, 1], uniq[:, 2], counts.astype(float)
 
         # Start: r = 1, alpha = the base's mean time per purchase, a = b = 1 (a flat prior on p).
         rate = (x.sum() + n) / max(T_.sum(), 1e-9)
@@ -146,11 +145,12 @@ class BGNBD:
             raise ModelError("BG/NBD did not converge (the likelihood is not finite) — the churn score uses"
                              " the warning signals only; check for customers with impossible dates")
         if self._at_bound(best.x):
-            names = [k for k, v in zip(("r", "alpha", "a", "b"), best.x) if self._near(v)]
+            names = [f"{k} = {np.exp(v):.3g}" for k, v in zip(("r", "alpha", "a", "b"), best.x)
+                     if self._near(v)]
             raise ModelError(
-                f"BG/NBD did not converge: parameter {', '.join(names)} ran to its limit "
-                f"({', '.join(f'{v:.3g}' for v in np.exp(best.x))}) — the order history is too short or too"
-                " regular for the model; the churn score uses the warning signals only")
+                f"BG/NBD did not converge: {', '.join(names)} ran to the limit of its range"
+                " — the order history is too short or too regular for the model; the churn score"
+                " uses the warning signals only")
         if not best.success:
             log.info("BG/NBD optimiser stopped with %s; parameters kept (gradient small)", best.message)
         r, alpha, a, b = (float(v) for v in np.exp(best.x))
