@@ -260,41 +260,47 @@ def _q(model: BGNBD, h: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> 
 # ---- signals: each returns (strength 0..1, sentence) per customer -----------------------
 def _buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_days: int,
                  lang: Lang) -> tuple[pd.Series, pd.Series]:
-    """Still ordering, but less than the customer's own earlier rate (count or amount)."""
+    """Still ordering, but less than the customer's own earlier rate (count or amount).
+
+    Earlier rate = orders (or amount) before the recent period / days from the first order
+    to the start of the recent period; needs 2+ earlier orders over at least ``recent_days``.
+    A customer with no recent order is left to the overdue signal (left, not buying less).
+    Strength = 0.35 x the larger drop, from a 30% drop on.
+    """
     strength = pd.Series(0.0, index=keys)
     text = pd.Series("", index=keys)
     cut = asof - pd.Timedelta(days=recent_days)
     first = o.groupby("customer_key")["day"].min().reindex(keys)
-    span = (cut - first).dt.days  # length of the earlier period
+    span = (cut - first).dt.days.to_numpy(float)
     rec, early = o[o["day"] > cut], o[o["day"] <= cut]
-    n_rec = rec.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0)
-    n_early = early.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0)
+    n_rec = rec.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0).to_numpy(float)
+    n_early = early.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0).to_numpy(float)
+    ok = (span >= recent_days) & (n_early >= 2) & (n_rec >= 1)
+    scale = np.where(ok, recent_days / np.maximum(span, 1.0), 0.0)
+    exp_n = n_early * scale
+    drop_n = np.where(ok & (exp_n > 0), 1 - n_rec / np.maximum(exp_n, 1e-12), 0.0)
     has_amt = "amount" in o.columns
-    a_rec = rec.groupby("customer_key")["amount"].sum().reindex(keys).fillna(0) if has_amt else None
-    a_early = early.groupby("customer_key")["amount"].sum().reindex(keys).fillna(0) if has_amt else None
-    for k in keys:
-        s, n_e = span.get(k), n_early.get(k, 0)
-        if not (s and s >= recent_days and n_e >= 2 and n_rec.get(k, 0) >= 1):
-            continue
-        scale = recent_days / s
-        exp_n = n_e * scale
-        drop_n = 1 - n_rec[k] / exp_n if exp_n > 0 else 0.0
-        drop_a = 0.0
-        if has_amt and a_early[k] > 0:
-            exp_a = a_early[k] * scale
-            drop_a = 1 - a_rec[k] / exp_a
-        drop = max(drop_n, drop_a)
-        if drop < 0.3:
-            continue
-        strength[k] = min(0.35, 0.35 * drop)
-        if drop_a >= drop_n and has_amt:
-            text[k] = t(lang, "bought {r} in the last {d} days against about {e} before (down {p:.0%})",
-                        "近 {d} 天采购 {r}, 以往同期约 {e} (下降 {p:.0%})", d=recent_days,
-                        r=_fmt_money(a_rec[k]), e=_fmt_money(a_early[k] * scale), p=drop_a)
+    if has_amt:
+        a_rec = rec.groupby("customer_key")["amount"].sum().reindex(keys).fillna(0).to_numpy(float)
+        a_early = early.groupby("customer_key")["amount"].sum().reindex(keys).fillna(0).to_numpy(float)
+        exp_a = a_early * scale
+        drop_a = np.where(ok & (exp_a > 0), 1 - a_rec / np.maximum(exp_a, 1e-12), 0.0)
+    else:
+        a_rec = exp_a = drop_a = np.zeros(len(keys))
+    drop = np.maximum(drop_n, drop_a)
+    fire = ok & (drop >= 0.3)
+    strength[:] = np.where(fire, np.minimum(0.35, 0.35 * drop), 0.0)
+    lines = [""] * len(keys)
+    for i in np.flatnonzero(fire):
+        if has_amt and drop_a[i] >= drop_n[i]:
+            lines[i] = t(lang, "bought {r} in the last {d} days against about {e} before (down {p:.0%})",
+                             "近 {d} 天采购 {r}, 以往同期约 {e} (下降 {p:.0%})", d=recent_days,
+                             r=_fmt_money(a_rec[i]), e=_fmt_money(exp_a[i]), p=drop_a[i])
         else:
-            text[k] = t(lang, "{r} orders in the last {d} days against about {e:.1f} before",
-                        "近 {d} 天 {r} 单, 以往同期约 {e:.1f} 单", d=recent_days, r=int(n_rec[k]), e=exp_n)
-    return strength, text
+            lines[i] = t(lang, "{r} orders in the last {d} days against about {e:.1f} before",
+                         "近 {d} 天 {r} 单, 以往同期约 {e:.1f} 单", d=recent_days, r=int(n_rec[i]),
+                         e=exp_n[i])
+    return strength, pd.Series(lines, index=keys, dtype=object)
 
 
 def _complaint_signal(complaints: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp,
@@ -419,6 +425,8 @@ def _receivable_signal(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, grac
 def _text_of(v: Any) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
         return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # an ID typed as a number reads 1001, not 1001.0
     return str(v).strip()
 
 
@@ -438,21 +446,24 @@ def _rep_signal(o: pd.DataFrame, frames: Frames, rep: pd.Series, keys: pd.Index,
         recent = o[o["day"] > asof - pd.Timedelta(days=idle_days)]
         if not recent.empty:
             active = {_text_of(r) for r in recent["rep"]}
-    for k in keys:
-        r = _text_of(rep.get(k))
+    st_l, tx_l = [0.0] * len(keys), [""] * len(keys)
+    for i, (k, r) in enumerate(zip(keys, rep.tolist())):
+        r = _text_of(r)
         st = status.get(k, "")
         if st and any(w in st.lower() for w in _GONE_WORDS):
-            strength[k] = 0.25
-            text[k] = t(lang, 'sales rep {r} has left (master says "{s}")', '业务员 {r} 已离开 (客户档案: "{s}")',
+            st_l[i] = 0.25
+            tx_l[i] = t(lang, 'sales rep {r} has left (master says "{s}")', '业务员 {r} 已离开 (客户档案: "{s}")',
                         r=r or "?", s=st)
         elif r and r in departed:
-            strength[k] = 0.25
-            text[k] = t(lang, "sales rep {r} has left (Departed reps setting)", "业务员 {r} 已离职 (设置: 离职业务员)",
+            st_l[i] = 0.25
+            tx_l[i] = t(lang, "sales rep {r} has left (Departed reps setting)", "业务员 {r} 已离职 (设置: 离职业务员)",
                         r=r)
         elif r and active is not None and r not in active:
-            strength[k] = 0.15
-            text[k] = t(lang, "sales rep {r} has no orders at all in the last {d} days",
+            st_l[i] = 0.15
+            tx_l[i] = t(lang, "sales rep {r} has no orders at all in the last {d} days",
                         "业务员 {r} 近 {d} 天没有任何订单", r=r, d=idle_days)
+    strength = pd.Series(st_l, index=keys)
+    text = pd.Series(tx_l, index=keys, dtype=object)
     return strength, text
 
 
@@ -535,7 +546,7 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
     for name in _TEXT_COLS:
         v = view[name] if name in view.columns else pd.Series(np.nan, index=keys)
         out[name] = [_text_of(x) or (k if name in ("customer_id", "customer") else "-")
-                     for k, x in zip(keys, v)]
+                     for k, x in zip(keys, v.tolist())]
     out["days_since_last"] = m["days_since_last"].astype(int)
     out["usual_gap_days"] = gap.round(1)
     out["p_alive"] = m["p_alive"].clip(0, 1)
@@ -606,29 +617,36 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
     reasons, signals = [], []
     fallback = t(lang, " (signals only: the BG/NBD model could not be fitted on this order history)",
                  " (仅按预警信号: 订单历史不足以拟合 BG/NBD 模型)") if note else ""
-    for i, k in enumerate(out.index):
-        row = out.iloc[i]
+    # Plain lists: row access through pandas is far too slow for 20,000+ customers.
+    since_l = out["days_since_last"].astype(int).tolist()
+    gap_l = gap.astype(float).tolist()
+    x_l = m["x"].tolist()
+    q_l = m["q_now"].tolist()
+    pts = {k: out[k].tolist() for k, _, _ in SIGNALS}
+    risk_l = out["churn_risk"].tolist()
+    text_l = {k: v.tolist() for k, v in texts.items()}
+    medium = float(settings.risk_medium)
+    for i in range(len(since_l)):
         items: list[tuple[float, str]] = []
-        since, g = int(row["days_since_last"]), float(gap.iloc[i])
-        if row["pts_overdue"] >= 0.5 and since > g:
-            if m["x"].iloc[i] > 0:
+        since, g = since_l[i], gap_l[i]
+        if pts["pts_overdue"][i] >= 0.5 and since > g:
+            if x_l[i] > 0:
                 s = t(lang, "{d} days since the last order; usually orders every {g:.0f} days",
                       "{d} 天未下单, 平时约每 {g:.0f} 天一单", d=since, g=g)
             else:
                 s = t(lang, "ordered once, {d} days ago; customers here usually reorder within {g:.0f} days",
                       "仅下过 1 单, 已 {d} 天; 客户通常约 {g:.0f} 天内再次下单", d=since, g=g)
-            items.append((row["pts_overdue"], s))
-        for key, text in texts.items():
-            if row[key] >= 0.5 and text.iloc[i]:
-                items.append((row[key], text.iloc[i]))
+            items.append((pts["pts_overdue"][i], s))
+        for key, text in text_l.items():
+            if pts[key][i] >= 0.5 and text[i]:
+                items.append((pts[key][i], text[i]))
         signal_items = [s for _, s in sorted(items, key=lambda p: -p[0])]
-        if row["pts_lost"] > 0:
+        if pts["pts_lost"][i] > 0:
             items.append((101.0, t(lang, "no order for {d} days: Lost", "已 {d} 天未下单, 判定为流失客户", d=since)))
-        if not note and (row["pts_model"] >= settings.risk_medium
-                         or (not items and row["churn_risk"] >= settings.risk_medium)):
-            items.append((row["pts_model"], t(
+        if not note and (pts["pts_model"][i] >= medium or (not items and risk_l[i] >= medium)):
+            items.append((pts["pts_model"][i], t(
                 lang, "model: {p:.0%} chance of no order in the next {h:.0f} days (BG/NBD)",
-                "模型估计未来 {h:.0f} 天不下单的概率为 {p:.0%} (BG/NBD)", p=m["q_now"].iloc[i], h=horizon)))
+                "模型估计未来 {h:.0f} 天不下单的概率为 {p:.0%} (BG/NBD)", p=q_l[i], h=horizon)))
         items.sort(key=lambda p: -p[0])
         text = sep.join(s for _, s in items) or t(lang, "no warning signs", "无预警信号")
         reasons.append(text + fallback)
