@@ -193,6 +193,16 @@ class BGNBD:
         x, tx, T_ = _as_arrays(frequency, recency, T)
         return special.expit(-self._log_odds_dead(x, tx, T_, first_too=True))
 
+    def current_rate(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
+        """Expected purchases per period right now: P(alive) x E[lambda | alive] = P(alive) (r+x)/(alpha+T).
+
+        The limit of expected_purchases(t)/t as t -> 0. P(alive) here is
+        ``p_alive_or_substitute``, so one-time buyers' rate falls with time on both counts.
+        """
+        r, alpha, a, b = self._p()
+        x, tx, T_ = _as_arrays(frequency, recency, T)
+        return self.p_alive_or_substitute(x, tx, T_) * (r + x) / (alpha + T_)
+
     def prob_no_purchase(self, t: float, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """P(no purchase in (T, T+t] | x, t_x, T).
 

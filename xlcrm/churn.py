@@ -5,11 +5,15 @@
 (seed 003). ``score`` gives one row per customer with at least one order.
 
 How Churn Risk (0-100) is made (all in points, each shown in its own column):
-1. **Model**: q = P(no order in the next ``churn_horizon_days``) from BG/NBD fitted on this
-   book's order days (``xlcrm.bgnbd``): q = 1 - P(alive) x (1 - ((alpha+T)/(alpha+T+h))^(r+x)).
-   One-time buyers have P(alive) = 1 in BG/NBD, so for them the modified-BG/NBD value is
-   used (dropout may follow the first order, judged against the base's purchase rate);
-   their posterior rate also falls as time passes, so an old one-time buyer scores high.
+1. **Model**: BG/NBD (``xlcrm.bgnbd``) fitted on this book's order days gives each
+   customer's current expected buying rate, rate = P(alive) x E[lambda | alive]
+   = P(alive) (r+x)/(alpha+T); q = exp(-h x rate) is the chance of no order in the next
+   h = ``churn_horizon_days`` at that rate. One-time buyers have P(alive) = 1 in BG/NBD, so
+   for them the modified-BG/NBD value is used (dropout may follow the first order, judged
+   against the base's purchase rate); their rate also falls as time passes, so an old
+   one-time buyer scores high. This ranks "will not buy again" better than BG/NBD's
+   expected purchases or plain recency on CDNOW (``benchmarks/bench_churn.py``), where the
+   textbook P(no purchase) = 1 - P(alive)(1 - ((alpha+T)/(alpha+T+h))^(r+x)) ranks worse.
    If the model cannot be fitted (too little history), q comes from recency against the
    customer's own rhythm instead: q = 1 - exp(-max(0, days/gap - 1) / 2), and Reasons say so.
    q is split in two columns: **Model** = q had the customer ordered on rhythm (days since
@@ -17,14 +21,18 @@ How Churn Risk (0-100) is made (all in points, each shown in its own column):
    "45 days since the last order; usually orders every 12 days".
 2. **Signals** raise the risk by noisy-OR: risk <- risk + (100 - risk) x strength, in a fixed
    order; each column holds the points that signal added, so the columns sum to the risk.
-   Buying less (recent ``recent_days`` against the customer's own earlier rate, while still
-   ordering), complaints (open, overdue, dissatisfied follow-up), delivery problems (returns,
-   short, late), overdue or late-paid receivables, the owning rep gone, a manual flag.
+   Overdue against a steady rhythm (BG/NBD treats buying as random, B2B customers often
+   order like clockwork; added to the Overdue column), buying less (recent ``recent_days``
+   against the customer's own earlier rate, while still ordering), complaints (open,
+   overdue, dissatisfied follow-up), delivery problems (returns, short, late), overdue or
+   late-paid receivables, the owning rep gone, a manual flag in the master.
 3. **Lost**: a customer classified Lost is lifted into the top band:
    risk <- floor + (100 - floor) x risk / 100, floor = midway between ``risk_high`` and 100.
 Risk Level: High from ``risk_high``, Medium from ``risk_medium``, else Low.
 Expected Loss = value at stake (revenue of the last 12 months x the customer's margin,
 profit / revenue where known, else the book's margin, else revenue) x Churn Risk / 100.
+P(alive) is BG/NBD's, with the one-time-buyer value above (or, without a model,
+exp(-max(0, days/gap - 1) / 2)).
 """
 
 from __future__ import annotations
@@ -95,6 +103,15 @@ WINBACK_COLUMNS: list[Column] = [
     Column("controllable", "Controllable", "是否可控"),
 ]
 
+# Tuning of the order-based signals (see each function's docstring).
+RHYTHM_MIN_GAPS = 5  # gaps needed before a rhythm counts as steady
+RHYTHM_FROM = 1.5  # overdue signal starts at this many usual gaps of silence
+RHYTHM_SLOPE = 0.25  # strength per further usual gap of silence
+RHYTHM_CAP = 0.8  # strongest overdue signal
+LESS_MIN_EARLY = 4  # earlier orders needed to judge "buying less"
+LESS_FROM = 0.5  # smallest drop that counts
+LOST_LIFT = 0.5  # Lost customers start this far from risk_high towards 100
+
 _GONE_WORDS = ("离职", "已离职", "离开", "调离", "停用", "无效", "left", "inactive", "resigned",
                "departed", "gone", "terminated", "quit")
 _NO_WORDS = {"", "否", "无", "没有", "no", "n", "none", "false", "0", "nan", "-", "正常", "ok"}
@@ -163,13 +180,14 @@ def _rhythm_signal(days: pd.DataFrame, keys: pd.Index, since: np.ndarray, gap: p
 
     The model treats purchases as random (Poisson), so a long silence from a customer who
     orders like clockwork alarms it too little; B2B customers often do order on a rhythm.
-    Strength = regularity x min(0.6, 0.2 x (days since / usual gap - 1.5)), regularity =
-    1 - CV of the customer's own gaps (needs 3 gaps or more). Irregular buyers get ~0.
+    Strength = regularity x min(RHYTHM_CAP, RHYTHM_SLOPE x (days since / usual gap - RHYTHM_FROM)),
+    regularity = 1 - CV of the customer's own gaps (needs RHYTHM_MIN_GAPS gaps). Irregular
+    buyers get ~0, so it barely moves the ranking on retail data like CDNOW.
     """
     st = _gap_stats(days).reindex(keys)
-    regular = (1 - st["cv"].fillna(1.0)).clip(0, 1).where(st["n"] >= 3, 0.0).to_numpy(float)
+    regular = (1 - st["cv"].fillna(1.0)).clip(0, 1).where(st["n"] >= RHYTHM_MIN_GAPS, 0.0).to_numpy(float)
     ratio = since / np.maximum(gap.reindex(keys).to_numpy(float), 1.0)
-    return regular * np.minimum(0.6, 0.2 * np.maximum(0.0, ratio - 1.5))
+    return regular * np.minimum(RHYTHM_CAP, RHYTHM_SLOPE * np.maximum(0.0, ratio - RHYTHM_FROM))
 
 
 def _customers_from_orders(o: pd.DataFrame, settings: Any, asof: pd.Timestamp) -> pd.DataFrame:
@@ -251,10 +269,8 @@ def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Tim
 
 
 def _q(model: BGNBD, h: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> np.ndarray:
-    p = model.params_ or {}
-    pa = model.p_alive_or_substitute(x, tx, T)
-    none_if_alive = np.exp((p["r"] + x) * (np.log(p["alpha"] + T) - np.log(p["alpha"] + T + h)))
-    return np.clip(1 - pa * (1 - none_if_alive), 0.0, 1.0)
+    """P(no order in the next h days) at the customer's current expected buying rate."""
+    return np.exp(-h * model.current_rate(x, tx, T))
 
 
 # ---- signals: each returns (strength 0..1, sentence) per customer -----------------------
@@ -263,9 +279,9 @@ def _buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_day
     """Still ordering, but less than the customer's own earlier rate (count or amount).
 
     Earlier rate = orders (or amount) before the recent period / days from the first order
-    to the start of the recent period; needs 2+ earlier orders over at least ``recent_days``.
-    A customer with no recent order is left to the overdue signal (left, not buying less).
-    Strength = 0.35 x the larger drop, from a 30% drop on.
+    to the start of the recent period; needs LESS_MIN_EARLY earlier orders over at least
+    ``recent_days``. A customer with no recent order is left to the overdue signal (left, not
+    buying less). Strength = 0.35 x the larger drop, from a LESS_FROM drop on.
     """
     strength = pd.Series(0.0, index=keys)
     text = pd.Series("", index=keys)
@@ -275,7 +291,7 @@ def _buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_day
     rec, early = o[o["day"] > cut], o[o["day"] <= cut]
     n_rec = rec.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0).to_numpy(float)
     n_early = early.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0).to_numpy(float)
-    ok = (span >= recent_days) & (n_early >= 2) & (n_rec >= 1)
+    ok = (span >= recent_days) & (n_early >= LESS_MIN_EARLY) & (n_rec >= 1)
     scale = np.where(ok, recent_days / np.maximum(span, 1.0), 0.0)
     exp_n = n_early * scale
     drop_n = np.where(ok & (exp_n > 0), 1 - n_rec / np.maximum(exp_n, 1e-12), 0.0)
@@ -288,7 +304,7 @@ def _buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_day
     else:
         a_rec = exp_a = drop_a = np.zeros(len(keys))
     drop = np.maximum(drop_n, drop_a)
-    fire = ok & (drop >= 0.3)
+    fire = ok & (drop >= LESS_FROM)
     strength[:] = np.where(fire, np.minimum(0.35, 0.35 * drop), 0.0)
     lines = [""] * len(keys)
     for i in np.flatnonzero(fire):
@@ -579,7 +595,7 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
         risk = risk + add
         texts[key] = text
     lost = (out["lifecycle"] == "Lost").to_numpy()
-    floor = (float(settings.risk_high) + 100) / 2
+    floor = float(settings.risk_high) + LOST_LIFT * (100 - float(settings.risk_high))
     lifted = np.where(lost, floor + (100 - floor) * risk / 100, risk)
     pts["pts_lost"] = lifted - risk
     risk = np.clip(lifted, 0, 100)
