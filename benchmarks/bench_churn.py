@@ -29,10 +29,10 @@ from scipy.stats import rankdata
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from xlcrm.bgnbd import BGNBD, summary_from_transactions  # noqa: E402
-from xlcrm.churn import score  # noqa: E402
-from xlcrm.model import Frames  # noqa: E402
-from xlcrm.settings import Settings  # noqa: E402
+from xlcrm.bgnbd import BGNBD, summary_from_transactions
+from xlcrm.churn import score
+from xlcrm.model import Frames
+from xlcrm.settings import Settings
 
 
 def auc(no_repeat: np.ndarray, s: np.ndarray) -> float:

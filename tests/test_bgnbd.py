@@ -8,7 +8,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlcrm.bgnbd import BGNBD, summary_from_transactions
 from xlcrm.errors import ModelError

@@ -8,10 +8,19 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from xlcrm.churn import (CHURN_COLUMNS, SIGNALS, WINBACK_COLUMNS, churn_cost, churn_cost_summary, score,
-                         winback)
+from xlcrm.churn import (
+    CHURN_COLUMNS,
+    SIGNALS,
+    WINBACK_COLUMNS,
+    churn_cost,
+    churn_cost_summary,
+    score,
+    winback,
+)
 from xlcrm.model import Frames
 from xlcrm.settings import Settings
 
@@ -315,3 +324,40 @@ def test_every_number_in_range_nothing_blank_and_high_rows_have_reasons(book):
     assert (high["reasons"] != none).all() and (high["reasons"].str.len() > 0).all()
     for k, _, _ in SIGNALS:
         assert churn[k].between(0, 100).all()
+
+
+def test_a_steady_rhythm_broken_counts_more_than_an_irregular_one():
+    rng = np.random.default_rng(11)
+    steady = every(12, 45, 25)
+    gaps = rng.choice([2, 4, 30, 40], size=24)  # same median-ish gap, very irregular
+    irregular = sorted(END - pd.Timedelta(days=45 + int(g)) for g in np.cumsum(np.r_[0, gaps]))
+    churn = run(base_rows() + _orders("STEADY", steady) + _orders("IRREG", irregular))
+    assert churn.loc["STEADY", "pts_overdue"] > churn.loc["IRREG", "pts_overdue"]
+
+
+def test_risk_levels_follow_the_settings_thresholds():
+    rows = base_rows() + _orders("LATE", every(12, 45, 25))
+    strict = run(rows, settings=S.replace(risk_high=20, risk_medium=10))
+    assert (strict["risk_level"] == np.where(strict["churn_risk"] >= 20, "High",
+                                             np.where(strict["churn_risk"] >= 10, "Medium", "Low"))).all()
+    assert (strict["risk_level"] == "High").sum() > (run(rows)["risk_level"] == "High").sum()
+
+
+def test_expected_purchases_and_p_alive_come_from_the_fitted_bgnbd():
+    from xlcrm.bgnbd import BGNBD, summary_from_transactions
+    rows = base_rows()
+    churn = run(rows)
+    summ = summary_from_transactions(pd.DataFrame(rows), "customer_key", "order_date", ASOF)
+    model = BGNBD()
+    model.params_ = churn.attrs["model"]
+    x, r, T = summ["frequency"], summ["recency"], summ["T"]
+    np.testing.assert_allclose(churn.loc[summ.index, "expected_purchases_90"], model.expected_purchases(90, x, r, T))
+    np.testing.assert_allclose(churn.loc[summ.index, "p_alive"], model.p_alive_or_substitute(x, r, T))
+
+
+def test_public_api_is_what_we_meant():
+    import xlcrm.bgnbd
+    import xlcrm.churn
+    assert sorted(xlcrm.churn.__all__) == sorted(["CHURN_COLUMNS", "WINBACK_COLUMNS", "SIGNALS", "score",
+                                                  "winback", "churn_cost", "churn_cost_summary"])
+    assert sorted(xlcrm.bgnbd.__all__) == ["BGNBD", "summary_from_transactions"]

@@ -114,7 +114,7 @@ class BGNBD:
         return float(f), grad
 
     # ---- fitting ----------------------------------------------------------------------
-    def fit(self, frequency: Any, recency: Any, T: Any) -> "BGNBD":
+    def fit(self, frequency: Any, recency: Any, T: Any) -> BGNBD:
         x, tx, T_ = _as_arrays(frequency, recency, T)
         _check(x, tx, T_)
         n = len(x)
@@ -199,7 +199,7 @@ class BGNBD:
         The limit of expected_purchases(t)/t as t -> 0. P(alive) here is
         ``p_alive_or_substitute``, so one-time buyers' rate falls with time on both counts.
         """
-        r, alpha, a, b = self._p()
+        r, alpha, _, _ = self._p()
         x, tx, T_ = _as_arrays(frequency, recency, T)
         return self.p_alive_or_substitute(x, tx, T_) * (r + x) / (alpha + T_)
 
@@ -209,7 +209,7 @@ class BGNBD:
         Dead: none for sure. Alive: purchases follow Poisson(lambda) with
         lambda | alive ~ Gamma(r+x, alpha+T), so P(none) = ((alpha+T)/(alpha+T+t))^(r+x).
         """
-        r, alpha, a, b = self._p()
+        r, alpha, _, _ = self._p()
         x, tx, T_ = _as_arrays(frequency, recency, T)
         pa = self.p_alive(x, tx, T_)
         none_if_alive = np.exp((r + x) * (np.log(alpha + T_) - np.log(alpha + T_ + t)))

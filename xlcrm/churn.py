@@ -51,8 +51,13 @@ from xlcrm.i18n import t
 from xlcrm.model import Column, Frames, Lang
 
 __all__ = [
-    "CHURN_COLUMNS", "WINBACK_COLUMNS", "SIGNALS", "score", "winback", "churn_cost",
+    "CHURN_COLUMNS",
+    "SIGNALS",
+    "WINBACK_COLUMNS",
+    "churn_cost",
     "churn_cost_summary",
+    "score",
+    "winback",
 ]
 
 log = logging.getLogger(__name__)
@@ -131,12 +136,6 @@ def _ts(asof: Any) -> pd.Timestamp:
     if isinstance(asof, (dt.date, dt.datetime)):
         return pd.Timestamp(asof.isoformat()).normalize()
     return pd.Timestamp(asof).normalize()
-
-
-def _col(frame: pd.DataFrame | None, name: str) -> pd.Series | None:
-    if frame is None or name not in frame.columns:
-        return None
-    return frame[name]
 
 
 def _fmt_money(v: float) -> str:
@@ -284,7 +283,6 @@ def _buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_day
     buying less). Strength = 0.35 x the larger drop, from a LESS_FROM drop on.
     """
     strength = pd.Series(0.0, index=keys)
-    text = pd.Series("", index=keys)
     cut = asof - pd.Timedelta(days=recent_days)
     first = o.groupby("customer_key")["day"].min().reindex(keys)
     span = (cut - first).dt.days.to_numpy(float)
@@ -353,7 +351,7 @@ def _complaint_signal(complaints: pd.DataFrame | None, keys: pd.Index, asof: pd.
             parts.append(t(lang, "{n} overdue", "{n} 件超期", n=ov))
         if di:
             parts.append(t(lang, "{n} follow-up(s) dissatisfied", "{n} 次回访不满意", n=di))
-        text[k] = ", ".join(parts) if lang == "en" else ", ".join(parts)
+        text[k] = ", ".join(parts)
     return strength, text
 
 
