@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlcrm import churn_signals as sig
 from xlcrm.bgnbd import BGNBD
 from xlcrm.errors import ModelError
 from xlcrm.i18n import t
@@ -108,19 +109,8 @@ WINBACK_COLUMNS: list[Column] = [
     Column("controllable", "Controllable", "是否可控"),
 ]
 
-# Tuning of the order-based signals (see each function's docstring).
-RHYTHM_MIN_GAPS = 5  # gaps needed before a rhythm counts as steady
-RHYTHM_FROM = 1.5  # overdue signal starts at this many usual gaps of silence
-RHYTHM_SLOPE = 0.25  # strength per further usual gap of silence
-RHYTHM_CAP = 0.8  # strongest overdue signal
-LESS_MIN_EARLY = 4  # earlier orders needed to judge "buying less"
-LESS_FROM = 0.5  # smallest drop that counts
 LOST_LIFT = 0.5  # Lost customers start this far from risk_high towards 100
 
-_GONE_WORDS = ("离职", "已离职", "离开", "调离", "停用", "无效", "left", "inactive", "resigned",
-               "departed", "gone", "terminated", "quit")
-_NO_WORDS = {"", "否", "无", "没有", "no", "n", "none", "false", "0", "nan", "-", "正常", "ok"}
-_YES_WORDS = {"是", "有", "yes", "y", "true", "1", "x", "√", "✓"}
 _UNCONTROLLABLE = ("搬迁", "迁", "改行", "转行", "转产", "破产", "倒闭", "注销", "停业", "关闭", "去世",
                    "moved", "relocat", "changed business", "bankrupt", "closed", "out of business",
                    "retired", "died")
@@ -138,14 +128,6 @@ def _ts(asof: Any) -> pd.Timestamp:
     return pd.Timestamp(asof).normalize()
 
 
-def _fmt_money(v: float) -> str:
-    return f"{v:,.0f}"
-
-
-def _s(frame: pd.DataFrame, name: str, default: Any = np.nan) -> pd.Series:
-    return frame[name] if name in frame.columns else pd.Series(default, index=frame.index)
-
-
 def _clean_orders(frames: Frames, asof: pd.Timestamp) -> pd.DataFrame:
     o = frames.orders
     if o is None or "customer_key" not in o.columns or "order_date" not in o.columns:
@@ -160,35 +142,6 @@ def _clean_orders(frames: Frames, asof: pd.Timestamp) -> pd.DataFrame:
     return o
 
 
-def _gap_stats(days: pd.DataFrame) -> pd.DataFrame:
-    """Per customer: median, coefficient of variation and count of days between order days."""
-    d = days.sort_values(["customer_key", "day"])
-    gap = d.groupby("customer_key")["day"].diff().dt.days
-    g = gap.groupby(d["customer_key"])
-    mean = g.mean()
-    return pd.DataFrame({"median": g.median(), "cv": g.std(ddof=0) / mean.where(mean > 0), "n": g.count()})
-
-
-def _gaps(days: pd.DataFrame) -> pd.Series:
-    """Median days between distinct order days, per customer (NaN for one-time buyers)."""
-    return _gap_stats(days)["median"]
-
-
-def _rhythm_signal(days: pd.DataFrame, keys: pd.Index, since: np.ndarray, gap: pd.Series) -> np.ndarray:
-    """Strength of "overdue against a steady rhythm", on top of the model.
-
-    The model treats purchases as random (Poisson), so a long silence from a customer who
-    orders like clockwork alarms it too little; B2B customers often do order on a rhythm.
-    Strength = regularity x min(RHYTHM_CAP, RHYTHM_SLOPE x (days since / usual gap - RHYTHM_FROM)),
-    regularity = 1 - CV of the customer's own gaps (needs RHYTHM_MIN_GAPS gaps). Irregular
-    buyers get ~0, so it barely moves the ranking on retail data like CDNOW.
-    """
-    st = _gap_stats(days).reindex(keys)
-    regular = (1 - st["cv"].fillna(1.0)).clip(0, 1).where(st["n"] >= RHYTHM_MIN_GAPS, 0.0).to_numpy(float)
-    ratio = since / np.maximum(gap.reindex(keys).to_numpy(float), 1.0)
-    return regular * np.minimum(RHYTHM_CAP, RHYTHM_SLOPE * np.maximum(0.0, ratio - RHYTHM_FROM))
-
-
 def _customers_from_orders(o: pd.DataFrame, settings: Any, asof: pd.Timestamp) -> pd.DataFrame:
     """The few customer columns churn needs, when classify's frame is missing or partial."""
     g = o.groupby("customer_key")
@@ -199,7 +152,7 @@ def _customers_from_orders(o: pd.DataFrame, settings: Any, asof: pd.Timestamp) -
     out["revenue_12m"] = (recent.groupby("customer_key")["amount"].sum() if "amount" in o.columns
                           else pd.Series(dtype=float)).reindex(out.index).fillna(0.0)
     out["orders_12m"] = recent.groupby("customer_key")["day"].nunique().reindex(out.index).fillna(0)
-    out["median_gap_days"] = _gaps(o.drop_duplicates(["customer_key", "day"])).reindex(out.index)
+    out["median_gap_days"] = sig.gaps(o.drop_duplicates(["customer_key", "day"])).reindex(out.index)
     since = (asof - out["last_order"]).dt.days
     limit = np.maximum(settings.lost_min_days, settings.lost_gap_multiple * out["median_gap_days"].fillna(0))
     out["lifecycle"] = np.where(since > limit, "Lost", np.where(out["orders"] > 1, "Repeat", "New"))
@@ -208,7 +161,7 @@ def _customers_from_orders(o: pd.DataFrame, settings: Any, asof: pd.Timestamp) -
     last = o.sort_values("order_date", kind="mergesort")
     for name in ("rep", "region"):
         if name in o.columns:
-            known = last[last[name].map(_text_of) != ""]
+            known = last[last[name].map(sig.text_of) != ""]
             out[name] = known.groupby("customer_key")[name].last().reindex(out.index)
         else:
             out[name] = np.nan
@@ -272,232 +225,6 @@ def _q(model: BGNBD, h: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> 
     return np.exp(-h * model.current_rate(x, tx, T))
 
 
-# ---- signals: each returns (strength 0..1, sentence) per customer -----------------------
-def _buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_days: int,
-                 lang: Lang) -> tuple[pd.Series, pd.Series]:
-    """Still ordering, but less than the customer's own earlier rate (count or amount).
-
-    Earlier rate = orders (or amount) before the recent period / days from the first order
-    to the start of the recent period; needs LESS_MIN_EARLY earlier orders over at least
-    ``recent_days``. A customer with no recent order is left to the overdue signal (left, not
-    buying less). Strength = 0.35 x the larger drop, from a LESS_FROM drop on.
-    """
-    strength = pd.Series(0.0, index=keys)
-    cut = asof - pd.Timedelta(days=recent_days)
-    first = o.groupby("customer_key")["day"].min().reindex(keys)
-    span = (cut - first).dt.days.to_numpy(float)
-    rec, early = o[o["day"] > cut], o[o["day"] <= cut]
-    n_rec = rec.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0).to_numpy(float)
-    n_early = early.groupby("customer_key")["day"].nunique().reindex(keys).fillna(0).to_numpy(float)
-    ok = (span >= recent_days) & (n_early >= LESS_MIN_EARLY) & (n_rec >= 1)
-    scale = np.where(ok, recent_days / np.maximum(span, 1.0), 0.0)
-    exp_n = n_early * scale
-    drop_n = np.where(ok & (exp_n > 0), 1 - n_rec / np.maximum(exp_n, 1e-12), 0.0)
-    has_amt = "amount" in o.columns
-    if has_amt:
-        a_rec = rec.groupby("customer_key")["amount"].sum().reindex(keys).fillna(0).to_numpy(float)
-        a_early = early.groupby("customer_key")["amount"].sum().reindex(keys).fillna(0).to_numpy(float)
-        exp_a = a_early * scale
-        drop_a = np.where(ok & (exp_a > 0), 1 - a_rec / np.maximum(exp_a, 1e-12), 0.0)
-    else:
-        a_rec = exp_a = drop_a = np.zeros(len(keys))
-    drop = np.maximum(drop_n, drop_a)
-    fire = ok & (drop >= LESS_FROM)
-    strength[:] = np.where(fire, np.minimum(0.35, 0.35 * drop), 0.0)
-    lines = [""] * len(keys)
-    for i in np.flatnonzero(fire):
-        if has_amt and drop_a[i] >= drop_n[i]:
-            lines[i] = t(lang, "bought {r} in the last {d} days against about {e} before (down {p:.0%})",
-                             "近 {d} 天采购 {r}, 以往同期约 {e} (下降 {p:.0%})", d=recent_days,
-                             r=_fmt_money(a_rec[i]), e=_fmt_money(exp_a[i]), p=drop_a[i])
-        else:
-            lines[i] = t(lang, "{r} orders in the last {d} days against about {e:.1f} before",
-                         "近 {d} 天 {r} 单, 以往同期约 {e:.1f} 单", d=recent_days, r=int(n_rec[i]),
-                         e=exp_n[i])
-    return strength, pd.Series(lines, index=keys, dtype=object)
-
-
-def _complaint_signal(complaints: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp,
-                      window: int, lang: Lang) -> tuple[pd.Series, pd.Series]:
-    strength = pd.Series(0.0, index=keys)
-    text = pd.Series("", index=keys)
-    if complaints is None or complaints.empty or "customer_key" not in complaints.columns:
-        return strength, text
-    c = complaints.copy()
-    c["customer_key"] = c["customer_key"].astype(str)
-    received = pd.to_datetime(_s(c, "received"), errors="coerce")
-    c = c[received.isna() | (received <= asof)]
-    received = pd.to_datetime(_s(c, "received"), errors="coerce")
-    is_open = _s(c, "is_open", False).fillna(False).astype(bool)
-    recent = received.isna() | (received > asof - pd.Timedelta(days=window))
-    c = c[is_open | recent]
-    if c.empty:
-        return strength, text
-    c = c.assign(_open=_s(c, "is_open", False).fillna(False).astype(bool),
-                 _over=_s(c, "overdue", "No").astype(str).str.strip().isin(["Yes", "是", "True", "true"]),
-                 _dis=_s(c, "is_dissatisfied", False).fillna(False).astype(bool))
-    agg = c.groupby("customer_key").agg(n=("_open", "size"), open=("_open", "sum"), over=("_over", "sum"),
-                                        dis=("_dis", "sum"))
-    for k, row in agg.iterrows():
-        if k not in strength.index:
-            continue
-        n, op, ov, di = int(row["n"]), int(row["open"]), int(row["over"]), int(row["dis"])
-        s = 0.05 * (n - op) + 0.15 * op + 0.10 * ov + 0.20 * di
-        strength[k] = min(0.5, s)
-        parts = [t(lang, "{n} complaint(s) in {w} days", "{w} 天内投诉 {n} 次", n=n, w=window)]
-        if op:
-            parts.append(t(lang, "{n} still open", "{n} 件未结案", n=op))
-        if ov:
-            parts.append(t(lang, "{n} overdue", "{n} 件超期", n=ov))
-        if di:
-            parts.append(t(lang, "{n} follow-up(s) dissatisfied", "{n} 次回访不满意", n=di))
-        text[k] = ", ".join(parts)
-    return strength, text
-
-
-def _delivery_signal(dl: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp, window: int,
-                     lang: Lang) -> tuple[pd.Series, pd.Series]:
-    strength = pd.Series(0.0, index=keys)
-    text = pd.Series("", index=keys)
-    if dl is None or dl.empty or "customer_key" not in dl.columns:
-        return strength, text
-    d = dl.copy()
-    d["customer_key"] = d["customer_key"].astype(str)
-    ship = pd.to_datetime(_s(d, "ship_date"), errors="coerce")
-    promised = pd.to_datetime(_s(d, "promised_date"), errors="coerce")
-    received = pd.to_datetime(_s(d, "received_date"), errors="coerce")
-    when = ship.fillna(received).fillna(promised)
-    keep = when.notna() & (when <= asof) & (when > asof - pd.Timedelta(days=window))
-    d, ship, promised, received = d[keep], ship[keep], promised[keep], received[keep]
-    if d.empty:
-        return strength, text
-    qty = pd.to_numeric(_s(d, "quantity"), errors="coerce")
-    ordered = pd.to_numeric(_s(d, "ordered_qty"), errors="coerce")
-    returned = pd.to_numeric(_s(d, "returned_qty"), errors="coerce").fillna(0)
-    arrived = received.where(received.notna() & (received <= asof))
-    late = promised.notna() & ((arrived > promised) | (arrived.isna() & ship.notna() & (ship > promised))
-                               | (arrived.isna() & (promised < asof) & ship.isna()))
-    flags = pd.DataFrame({"customer_key": d["customer_key"], "ret": returned > 0,
-                          "short": qty.notna() & ordered.notna() & (qty < ordered), "late": late,
-                          "n": True})
-    agg = flags.groupby("customer_key")[["ret", "short", "late", "n"]].sum()
-    for k, row in agg.iterrows():
-        if k not in strength.index:
-            continue
-        r, sh, la = int(row["ret"]), int(row["short"]), int(row["late"])
-        if r + sh + la == 0:
-            continue
-        strength[k] = min(0.4, 0.10 * r + 0.06 * sh + 0.06 * la)
-        parts = []
-        if r:
-            parts.append(t(lang, "{n} return(s)", "退货 {n} 次", n=r))
-        if sh:
-            parts.append(t(lang, "{n} short delivery(ies)", "少发 {n} 次", n=sh))
-        if la:
-            parts.append(t(lang, "{n} late delivery(ies)", "延迟交货 {n} 次", n=la))
-        text[k] = t(lang, "{p} in the last {w} days", "近 {w} 天{p}", p=", ".join(parts), w=window)
-    return strength, text
-
-
-def _receivable_signal(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, grace: int, window: int,
-                       lang: Lang) -> tuple[pd.Series, pd.Series]:
-    strength = pd.Series(0.0, index=keys)
-    text = pd.Series("", index=keys)
-    if "due_date" not in o.columns:
-        return strength, text
-    due = pd.to_datetime(o["due_date"], errors="coerce")
-    paid = pd.to_datetime(_s(o, "paid_date"), errors="coerce")
-    paid = paid.where(paid <= asof)  # a payment after the as-of date has not happened yet
-    limit = due + pd.Timedelta(days=grace)
-    unpaid = due.notna() & paid.isna() & (limit < asof)
-    late_paid = due.notna() & paid.notna() & (paid > limit) & (paid > asof - pd.Timedelta(days=window))
-    amount = _s(o, "amount", np.nan).astype(float)
-    f = pd.DataFrame({"k": o["customer_key"], "unpaid": unpaid, "late": late_paid,
-                      "amt": amount.where(unpaid, 0.0).fillna(0.0),
-                      "oldest": due.where(unpaid), "late_days": (paid - limit).dt.days.where(late_paid)})
-    agg = f.groupby("k").agg(unpaid=("unpaid", "sum"), late=("late", "sum"), amt=("amt", "sum"),
-                             oldest=("oldest", "min"), late_days=("late_days", "mean"))
-    for k, row in agg.iterrows():
-        if k not in strength.index or (row["unpaid"] == 0 and row["late"] == 0):
-            continue
-        s, parts = 0.0, []
-        if row["unpaid"]:
-            days = int((asof - row["oldest"]).days)
-            s += min(0.3, 0.15 + 0.05 * row["unpaid"])
-            parts.append(t(lang, "{n} unpaid order(s) past due ({a}), oldest due {d} days ago",
-                           "{n} 笔应收逾期未回款 ({a}), 最早已逾期 {d} 天", n=int(row["unpaid"]),
-                           a=_fmt_money(row["amt"]), d=days))
-        if row["late"]:
-            s += min(0.15, 0.05 * row["late"])
-            parts.append(t(lang, "{n} payment(s) made late, {d:.0f} days on average",
-                           "{n} 笔回款逾期, 平均晚 {d:.0f} 天", n=int(row["late"]), d=row["late_days"]))
-        strength[k] = min(0.4, s)
-        text[k] = "; ".join(parts)
-    return strength, text
-
-
-def _text_of(v: Any) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))  # an ID typed as a number reads 1001, not 1001.0
-    return str(v).strip()
-
-
-def _rep_signal(o: pd.DataFrame, frames: Frames, rep: pd.Series, keys: pd.Index, settings: Any,
-                asof: pd.Timestamp, lang: Lang) -> tuple[pd.Series, pd.Series]:
-    strength = pd.Series(0.0, index=keys)
-    text = pd.Series("", index=keys)
-    master = frames.customers
-    status: dict[str, str] = {}
-    if master is not None and "customer_key" in master.columns and "rep_status" in master.columns:
-        for k, v in zip(master["customer_key"].astype(str), master["rep_status"]):
-            status[k] = _text_of(v)
-    departed = {str(r).strip() for r in (settings.departed_reps or []) if str(r).strip()}
-    idle_days = int(settings.rep_idle_days)
-    active: set[str] | None = None
-    if "rep" in o.columns:
-        recent = o[o["day"] > asof - pd.Timedelta(days=idle_days)]
-        if not recent.empty:
-            active = {_text_of(r) for r in recent["rep"]}
-    st_l, tx_l = [0.0] * len(keys), [""] * len(keys)
-    for i, (k, r) in enumerate(zip(keys, rep.tolist())):
-        r = _text_of(r)
-        st = status.get(k, "")
-        if st and any(w in st.lower() for w in _GONE_WORDS):
-            st_l[i] = 0.25
-            tx_l[i] = t(lang, 'sales rep {r} has left (master says "{s}")', '业务员 {r} 已离开 (客户档案: "{s}")',
-                        r=r or "?", s=st)
-        elif r and r in departed:
-            st_l[i] = 0.25
-            tx_l[i] = t(lang, "sales rep {r} has left (Departed reps setting)", "业务员 {r} 已离职 (设置: 离职业务员)",
-                        r=r)
-        elif r and active is not None and r not in active:
-            st_l[i] = 0.15
-            tx_l[i] = t(lang, "sales rep {r} has no orders at all in the last {d} days",
-                        "业务员 {r} 近 {d} 天没有任何订单", r=r, d=idle_days)
-    strength = pd.Series(st_l, index=keys)
-    text = pd.Series(tx_l, index=keys, dtype=object)
-    return strength, text
-
-
-def _manual_signal(frames: Frames, keys: pd.Index, lang: Lang) -> tuple[pd.Series, pd.Series]:
-    strength = pd.Series(0.0, index=keys)
-    text = pd.Series("", index=keys)
-    m = frames.customers
-    if m is None or "customer_key" not in m.columns or "manual_flag" not in m.columns:
-        return strength, text
-    for k, v in zip(m["customer_key"].astype(str), m["manual_flag"]):
-        flag = _text_of(v)
-        if k not in strength.index or flag.lower() in _NO_WORDS:
-            continue
-        strength[k] = 0.3
-        text[k] = (t(lang, "flagged by hand in the customer master", "客户档案中人工标记预警")
-                   if flag.lower() in _YES_WORDS else
-                   t(lang, 'manual flag: "{f}"', '人工标记: "{f}"', f=flag[:80]))
-    return strength, text
-
-
 # ---- the churn table -------------------------------------------------------------------------
 _TEXT_COLS = ("customer_id", "customer", "rep", "tier", "lifecycle")
 # Carried after the CHURN_COLUMNS for the win-back list and the cost summary (not shown).
@@ -523,7 +250,7 @@ def _customer_view(customers: pd.DataFrame | None, master: pd.DataFrame | None, 
         layers.append(_by_key(customers, keys))
     for c in layers:
         for name in c.columns:
-            given = c[name].where(c[name].map(_text_of) != "")
+            given = c[name].where(c[name].map(sig.text_of) != "")
             view[name] = given.where(given.notna(), view[name]) if name in view.columns else given
     return view
 
@@ -559,7 +286,7 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
     out = pd.DataFrame(index=keys)
     for name in _TEXT_COLS:
         v = view[name] if name in view.columns else pd.Series(np.nan, index=keys)
-        out[name] = [_text_of(x) or (k if name in ("customer_id", "customer") else "-")
+        out[name] = [sig.text_of(x) or (k if name in ("customer_id", "customer") else "-")
                      for k, x in zip(keys, v.tolist())]
     out["days_since_last"] = m["days_since_last"].astype(int)
     out["usual_gap_days"] = gap.round(1)
@@ -571,23 +298,14 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
     new = 100 * m["q_now"].to_numpy(float)
     new = np.maximum(new, risk)
     days_since = m["days_since_last"].to_numpy(float)
-    new = new + (100 - new) * _rhythm_signal(days, keys, days_since, gap)
+    new = new + (100 - new) * sig.rhythm(days, keys, days_since, gap)
     pts["pts_overdue"] = new - risk
     risk = new
 
-    window = int(settings.signal_window_days)
-    sigs = [
-        ("pts_buying_less", _buying_less(o, keys, asof_ts, int(settings.recent_days), lang)),
-        ("pts_complaints", _complaint_signal(complaints, keys, asof_ts, window, lang)),
-        ("pts_deliveries", _delivery_signal(frames.deliveries, keys, asof_ts, window, lang)),
-        ("pts_receivables", _receivable_signal(o, keys, asof_ts, int(settings.receivable_grace_days),
-                                               window, lang)),
-        ("pts_rep", _rep_signal(o, frames, out["rep"].where(out["rep"] != "-", ""), keys, settings,
-                                asof_ts, lang)),
-        ("pts_manual", _manual_signal(frames, keys, lang)),
-    ]
+    sigs = sig.all_signals(o, frames, complaints, keys, out["rep"].where(out["rep"] != "-", ""), settings,
+                           asof_ts, lang)
     texts: dict[str, pd.Series] = {}
-    for key, (strength, text) in sigs:
+    for key, strength, text in sigs:
         add = (100 - risk) * strength.to_numpy(float)
         pts[key] = add
         risk = risk + add
@@ -706,7 +424,7 @@ def winback(customers: pd.DataFrame | None, churn: pd.DataFrame, frames: Frames,
     reason = pd.Series("", index=keys)
     m = frames.customers
     if m is not None and {"customer_key", "lost_reason"} <= set(m.columns):
-        rec = {str(k): _text_of(x) for k, x in zip(m["customer_key"], m["lost_reason"]) if _text_of(x)}
+        rec = {str(k): sig.text_of(x) for k, x in zip(m["customer_key"], m["lost_reason"]) if sig.text_of(x)}
         reason = pd.Series([rec.get(k, "") for k in keys], index=keys)
     out = pd.DataFrame(index=keys)
     out["customer_id"] = lost["customer_id"]
