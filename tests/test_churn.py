@@ -361,3 +361,23 @@ def test_public_api_is_what_we_meant():
     assert sorted(xlcrm.churn.__all__) == sorted(["CHURN_COLUMNS", "WINBACK_COLUMNS", "SIGNALS", "score",
                                                   "winback", "churn_cost", "churn_cost_summary"])
     assert sorted(xlcrm.bgnbd.__all__) == ["BGNBD", "summary_from_transactions"]
+
+
+def test_winback_shows_the_signals_from_when_the_customer_went_quiet():
+    # A complaint and an unpaid invoice a month before the last order, 400+ days ago:
+    # outside today's 365-day look-back, but exactly what preceded the loss.
+    last = END - pd.Timedelta(days=400)
+    dates = every(20, 400, 10)
+    rows = base_rows() + _orders("GONE", dates[:-1], 5_000) + _orders(
+        "GONE", [dates[-1]], 5_000, due_date=last + pd.Timedelta(days=10), paid_date=pd.NaT)
+    register = pd.DataFrame([{"customer_key": "GONE", "received": last - pd.Timedelta(days=30),
+                              "closed": pd.NaT, "satisfaction": "不满意"}])
+    frames = frames_of(rows, complaints=register)
+    churn = score(frames, None, None, S, ASOF, "en")
+    wb = winback(None, churn, frames, S, "en")
+    signals = wb.loc["GONE", "signals"]
+    assert "1 complaint(s) in 365 days, 1 still open, 1 follow-up(s) dissatisfied" in signals
+    assert "1 unpaid order(s) past due" in signals
+    assert "complaint" not in churn.loc["GONE", "warning_signals"]
+    one_timers = [k for k in wb.index if k.startswith("O")]
+    assert (wb.loc[one_timers, "signals"] == "no warning signs recorded before the loss").all()

@@ -388,37 +388,33 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
 
 # ---- win-back list ---------------------------------------------------------------------------
 def winback(customers: pd.DataFrame | None, churn: pd.DataFrame, frames: Frames, settings: Any,
-            lang: Lang = "zh") -> pd.DataFrame:
-    """Lost customers ranked by past value, with last contact, preceding signals and the recorded reason."""
+            lang: Lang = "zh", *, complaints: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Lost customers ranked by past value, with last contact, the signals before the loss and the reason.
+
+    Past value is classify's ``value`` where given, else revenue. Last contact is the later of
+    the last order and the last visit. "Signals before loss" are the early-warning signals
+    evaluated when the customer went quiet (last order + usual gap, by month), so a
+    complaint a year before the loss still shows. The recorded reason comes from the
+    master's 流失原因/Lost Reason, sorted into controllable or not by its words (seed 003).
+    ``complaints`` is the complaint tracker's frame; without it the master register is used.
+    """
     cols = [c.key for c in WINBACK_COLUMNS]
     lost = churn[churn["lifecycle"] == "Lost"]
     if lost.empty:
         return pd.DataFrame(columns=cols)
     keys = lost.index
-    view = pd.DataFrame(index=keys)
-    if customers is not None and not customers.empty:
-        c = customers.set_index("customer_key") if "customer_key" in customers.columns else customers
-        c = c[~c.index.duplicated()]
-        c.index = c.index.astype(str)
-        view = c.reindex(keys)
-    o = frames.orders
-    if o is not None and {"customer_key", "order_date"} <= set(o.columns):
-        oo = o[o["customer_key"].astype(str).isin(keys)]
-        g = oo.groupby(oo["customer_key"].astype(str))
-        last_order = g["order_date"].max().reindex(keys)
-        rev = g["amount"].sum().reindex(keys) if "amount" in oo.columns else pd.Series(np.nan, index=keys)
-    else:
-        last_order = pd.Series(pd.NaT, index=keys)
-        rev = pd.Series(np.nan, index=keys)
-    last_order = pd.to_datetime(view["last_order"], errors="coerce").fillna(last_order) \
-        if "last_order" in view.columns else last_order
-    revenue = pd.to_numeric(view["revenue"], errors="coerce").fillna(rev) if "revenue" in view.columns else rev
-    value = pd.to_numeric(view["value"], errors="coerce") if "value" in view.columns else revenue
-    value = value.fillna(revenue).fillna(0.0)
+    last_order = pd.to_datetime(lost["last_order"], errors="coerce")
+    asof = (last_order + pd.to_timedelta(lost["days_since_last"], unit="D")).max()
+    revenue = pd.to_numeric(lost["revenue"], errors="coerce").fillna(0.0)
+    value = revenue
+    if customers is not None and not customers.empty and "value" in (
+            customers.columns if "customer_key" in customers.columns else customers.reset_index().columns):
+        value = pd.to_numeric(_by_key(customers, keys)["value"], errors="coerce").fillna(revenue)
     contact = last_order.copy()
     v = frames.visits
     if v is not None and {"customer_key", "visit_date"} <= set(v.columns):
         vd = pd.to_datetime(v["visit_date"], errors="coerce")
+        vd = vd.where(vd <= asof)
         last_visit = vd.groupby(v["customer_key"].astype(str)).max().reindex(keys)
         contact = pd.concat([contact, last_visit], axis=1).max(axis=1)
     reason = pd.Series("", index=keys)
@@ -427,22 +423,48 @@ def winback(customers: pd.DataFrame | None, churn: pd.DataFrame, frames: Frames,
         rec = {str(k): sig.text_of(x) for k, x in zip(m["customer_key"], m["lost_reason"]) if sig.text_of(x)}
         reason = pd.Series([rec.get(k, "") for k in keys], index=keys)
     out = pd.DataFrame(index=keys)
-    out["customer_id"] = lost["customer_id"]
-    out["customer"] = lost["customer"]
-    out["tier"] = lost["tier"]
-    out["past_value"] = value
-    out["revenue"] = revenue.fillna(0.0)
+    for name in ("customer_id", "customer", "tier", "days_since_last", "rep"):
+        out[name] = lost[name]
+    out["past_value"] = value.clip(lower=0)
+    out["revenue"] = revenue
     out["last_order"] = last_order
     out["last_contact"] = contact.fillna(last_order)
-    out["days_since_last"] = lost["days_since_last"]
-    out["rep"] = lost["rep"]
-    out["signals"] = lost["warning_signals"] if "warning_signals" in lost.columns else lost["reasons"]
+    out["signals"] = _signals_before_loss(lost, frames, complaints, settings, asof, lang)
     out["controllable"] = [_controllable(r, lang) for r in reason]
     out["lost_reason"] = [r or t(lang, "not recorded: fill Lost Reason in the customer master",
                                  "未记录: 请在客户档案填写流失原因") for r in reason]
     out = out.sort_values(["past_value", "revenue"], ascending=False, kind="mergesort")
     out["rank"] = np.arange(1, len(out) + 1)
     return out[cols]
+
+
+def _signals_before_loss(lost: pd.DataFrame, frames: Frames, complaints: pd.DataFrame | None, settings: Any,
+                         asof: pd.Timestamp, lang: Lang) -> pd.Series:
+    o = _clean_orders(frames, asof)
+    register = complaints if complaints is not None else frames.complaints
+    quiet = pd.to_datetime(lost["last_order"]) + pd.to_timedelta(lost["usual_gap_days"].fillna(0), unit="D")
+    when = quiet.dt.to_period("M").dt.to_timestamp(how="end").dt.normalize().clip(upper=asof)
+    sep = "; " if lang == "en" else "；"
+    result = pd.Series("", index=lost.index, dtype=object)
+    for at, group in lost.groupby(when, sort=True):
+        keys = group.index
+        reg = None
+        if register is not None and "customer_key" in register.columns:
+            reg = register[register["customer_key"].astype(str).isin(keys)].copy()
+            received = pd.to_datetime(sig.column(reg, "received"), errors="coerce")
+            closed = pd.to_datetime(sig.column(reg, "closed"), errors="coerce")
+            reg = reg[received.isna() | (received <= at)]
+            reg["is_open"] = (closed.isna() | (closed > at)).loc[reg.index]
+            if "is_dissatisfied" not in reg.columns:
+                said = sig.column(reg, "satisfaction", "").astype(str).str.lower()
+                reg["is_dissatisfied"] = said.str.contains("不满|dissatisf|unsatisf", regex=True)
+        parts = sig.all_signals(o[o["day"] <= at], frames, reg, keys,
+                                group["rep"].where(group["rep"] != "-", ""), settings, at, lang)
+        for k in keys:
+            found = [text[k] for _, strength, text in parts if strength[k] > 0 and text[k]]
+            result[k] = sep.join(found)
+    none = t(lang, "no warning signs recorded before the loss", "流失前无预警记录")
+    return result.where(result != "", none)
 
 
 def _controllable(reason: str, lang: Lang) -> str:

@@ -34,7 +34,7 @@ def fmt_money(v: float) -> str:
     return f"{v:,.0f}"
 
 
-def _s(frame: pd.DataFrame, name: str, default: Any = np.nan) -> pd.Series:
+def column(frame: pd.DataFrame, name: str, default: Any = np.nan) -> pd.Series:
     return frame[name] if name in frame.columns else pd.Series(default, index=frame.index)
 
 
@@ -122,17 +122,17 @@ def complaints(register: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp
         return strength, text
     c = register.copy()
     c["customer_key"] = c["customer_key"].astype(str)
-    received = pd.to_datetime(_s(c, "received"), errors="coerce")
+    received = pd.to_datetime(column(c, "received"), errors="coerce")
     c = c[received.isna() | (received <= asof)]
-    received = pd.to_datetime(_s(c, "received"), errors="coerce")
-    is_open = _s(c, "is_open", False).fillna(False).astype(bool)
+    received = pd.to_datetime(column(c, "received"), errors="coerce")
+    is_open = column(c, "is_open", False).fillna(False).astype(bool)
     recent = received.isna() | (received > asof - pd.Timedelta(days=window))
     c = c[is_open | recent]
     if c.empty:
         return strength, text
-    c = c.assign(_open=_s(c, "is_open", False).fillna(False).astype(bool),
-                 _over=_s(c, "overdue", "No").astype(str).str.strip().isin(["Yes", "是", "True", "true"]),
-                 _dis=_s(c, "is_dissatisfied", False).fillna(False).astype(bool))
+    c = c.assign(_open=column(c, "is_open", False).fillna(False).astype(bool),
+                 _over=column(c, "overdue", "No").astype(str).str.strip().isin(["Yes", "是", "True", "true"]),
+                 _dis=column(c, "is_dissatisfied", False).fillna(False).astype(bool))
     agg = c.groupby("customer_key").agg(n=("_open", "size"), open=("_open", "sum"), over=("_over", "sum"),
                                         dis=("_dis", "sum"))
     for k, row in agg.iterrows():
@@ -160,17 +160,17 @@ def deliveries(dl: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp, wind
         return strength, text
     d = dl.copy()
     d["customer_key"] = d["customer_key"].astype(str)
-    ship = pd.to_datetime(_s(d, "ship_date"), errors="coerce")
-    promised = pd.to_datetime(_s(d, "promised_date"), errors="coerce")
-    received = pd.to_datetime(_s(d, "received_date"), errors="coerce")
+    ship = pd.to_datetime(column(d, "ship_date"), errors="coerce")
+    promised = pd.to_datetime(column(d, "promised_date"), errors="coerce")
+    received = pd.to_datetime(column(d, "received_date"), errors="coerce")
     when = ship.fillna(received).fillna(promised)
     keep = when.notna() & (when <= asof) & (when > asof - pd.Timedelta(days=window))
     d, ship, promised, received = d[keep], ship[keep], promised[keep], received[keep]
     if d.empty:
         return strength, text
-    qty = pd.to_numeric(_s(d, "quantity"), errors="coerce")
-    ordered = pd.to_numeric(_s(d, "ordered_qty"), errors="coerce")
-    returned = pd.to_numeric(_s(d, "returned_qty"), errors="coerce").fillna(0)
+    qty = pd.to_numeric(column(d, "quantity"), errors="coerce")
+    ordered = pd.to_numeric(column(d, "ordered_qty"), errors="coerce")
+    returned = pd.to_numeric(column(d, "returned_qty"), errors="coerce").fillna(0)
     arrived = received.where(received.notna() & (received <= asof))
     late = promised.notna() & ((arrived > promised) | (arrived.isna() & ship.notna() & (ship > promised))
                                | (arrived.isna() & (promised < asof) & ship.isna()))
@@ -203,12 +203,12 @@ def receivables(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, grace: int,
     if "due_date" not in o.columns:
         return strength, text
     due = pd.to_datetime(o["due_date"], errors="coerce")
-    paid = pd.to_datetime(_s(o, "paid_date"), errors="coerce")
+    paid = pd.to_datetime(column(o, "paid_date"), errors="coerce")
     paid = paid.where(paid <= asof)  # a payment after the as-of date has not happened yet
     limit = due + pd.Timedelta(days=grace)
     unpaid = due.notna() & paid.isna() & (limit < asof)
     late_paid = due.notna() & paid.notna() & (paid > limit) & (paid > asof - pd.Timedelta(days=window))
-    amount = _s(o, "amount", np.nan).astype(float)
+    amount = column(o, "amount", np.nan).astype(float)
     f = pd.DataFrame({"k": o["customer_key"], "unpaid": unpaid, "late": late_paid,
                       "amt": amount.where(unpaid, 0.0).fillna(0.0),
                       "oldest": due.where(unpaid), "late_days": (paid - limit).dt.days.where(late_paid)})
