@@ -259,9 +259,13 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
           asof: Any, lang: Lang = "zh") -> pd.DataFrame:
     """Churn Risk, Risk Level, P(alive), Reasons and Expected Loss per customer with an order.
 
-    Index ``customer_key``; columns are the keys of ``CHURN_COLUMNS`` plus ``warning_signals``
-    (the signal sentences without the model's, for the win-back list). ``attrs["model"]``
-    holds the BG/NBD parameters, or ``attrs["note"]`` why the model was not used.
+    ``customers`` is classify's frame (names, tier, lifecycle, revenue_12m, profit); missing
+    columns are filled from the master and the orders. ``complaints`` is the complaint
+    tracker's frame (complaint_id, customer_key, received, is_open, overdue, is_dissatisfied).
+    Index ``customer_key``, sorted by Churn Risk; columns are the keys of ``CHURN_COLUMNS``,
+    then ``warning_signals`` (the signal sentences without the model's), revenue, profit,
+    first_order, last_order. ``attrs["model"]`` holds the BG/NBD parameters (per day), or is
+    None and ``attrs["note"]`` says why the model was not used.
     """
     asof_ts = _ts(asof)
     o = _clean_orders(frames, asof_ts)
@@ -377,8 +381,9 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
             items.append((101.0, t(lang, "no order for {d} days: Lost", "已 {d} 天未下单, 判定为流失客户", d=since)))
         if not note and (pts["pts_model"][i] >= medium or (not items and risk_l[i] >= medium)):
             items.append((pts["pts_model"][i], t(
-                lang, "model: {p:.0%} chance of no order in the next {h:.0f} days (BG/NBD)",
-                "模型估计未来 {h:.0f} 天不下单的概率为 {p:.0%} (BG/NBD)", p=q_l[i], h=horizon)))
+                lang, "model (BG/NBD): at the current buying rate, {p:.0%} chance of no order in the next"
+                " {h:.0f} days", "模型 (BG/NBD): 按目前的购买频率, 未来 {h:.0f} 天不下单的概率为 {p:.0%}",
+                p=q_l[i], h=horizon)))
         items.sort(key=lambda p: -p[0])
         text = sep.join(s for _, s in items) or t(lang, "no warning signs", "无预警信号")
         reasons.append(text + fallback)
