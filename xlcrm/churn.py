@@ -365,7 +365,14 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
     for i in range(len(since_l)):
         items: list[tuple[float, str]] = []
         since, g = since_l[i], gap_l[i]
-        if pts["pts_overdue"][i] >= 0.5 and since > g:
+        is_lost = pts["pts_lost"][i] > 0
+        if is_lost:  # one sentence for Lost, with the rhythm it broke
+            s = (t(lang, "no order for {d} days (usually every {g:.0f} days): Lost",
+                   "已 {d} 天未下单 (平时约每 {g:.0f} 天一单), 判定为流失客户", d=since, g=g) if x_l[i] > 0 else
+                 t(lang, "ordered once, {d} days ago: Lost", "仅下过 1 单, 已 {d} 天未再下单, 判定为流失客户",
+                   d=since))
+            items.append((101.0, s))
+        elif pts["pts_overdue"][i] >= 0.5 and since > g:
             if x_l[i] > 0:
                 s = t(lang, "{d} days since the last order; usually orders every {g:.0f} days",
                       "{d} 天未下单, 平时约每 {g:.0f} 天一单", d=since, g=g)
@@ -377,8 +384,6 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
             if pts[key][i] >= 0.5 and text[i]:
                 items.append((pts[key][i], text[i]))
         signal_items = [s for _, s in sorted(items, key=lambda p: -p[0])]
-        if pts["pts_lost"][i] > 0:
-            items.append((101.0, t(lang, "no order for {d} days: Lost", "已 {d} 天未下单, 判定为流失客户", d=since)))
         if not note and (pts["pts_model"][i] >= medium or (not items and risk_l[i] >= medium)):
             items.append((pts["pts_model"][i], t(
                 lang, "model (BG/NBD): at the current buying rate, {p:.0%} chance of no order in the next"

@@ -23,6 +23,7 @@ RHYTHM_SLOPE = 0.25  # strength per further usual gap of silence
 RHYTHM_CAP = 0.8  # strongest overdue signal
 LESS_MIN_EARLY = 4  # earlier orders needed to judge "buying less"
 LESS_FROM = 0.5  # smallest drop that counts
+LESS_MIN_EXPECTED = 3  # orders the customer usually places in the recent period
 
 _GONE_WORDS = ("离职", "已离职", "离开", "调离", "停用", "无效", "left", "inactive", "resigned",
                "departed", "gone", "terminated", "quit")
@@ -76,7 +77,7 @@ def buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_days
 
     Earlier rate = orders (or amount) before the recent period / days from the first order
     to the start of the recent period; needs LESS_MIN_EARLY earlier orders over at least
-    ``recent_days``. A customer with no recent order is left to the overdue signal (left, not
+    ``recent_days`` and LESS_MIN_EXPECTED orders usually in such a period. A customer with no recent order is left to the overdue signal (left, not
     buying less). Strength = 0.35 x the larger drop, from a LESS_FROM drop on.
     """
     strength = pd.Series(0.0, index=keys)
@@ -89,6 +90,7 @@ def buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_days
     ok = (span >= recent_days) & (n_early >= LESS_MIN_EARLY) & (n_rec >= 1)
     scale = np.where(ok, recent_days / np.maximum(span, 1.0), 0.0)
     exp_n = n_early * scale
+    ok &= exp_n >= LESS_MIN_EXPECTED  # one or two orders per period: too few to call a fall
     drop_n = np.where(ok & (exp_n > 0), 1 - n_rec / np.maximum(exp_n, 1e-12), 0.0)
     has_amt = "amount" in o.columns
     if has_amt:
