@@ -11,7 +11,8 @@ Also the fit time of ``xlcrm.bgnbd.BGNBD`` next to lifetimes' ``BetaGeoFitter`` 
 Usage: python benchmarks/bench_churn.py [--csv FILE --customer COL --date COL [--amount COL]]
        [--calibration-end 1997-09-30] [--holdout-end 1998-06-30] [--splits]
 Without --csv it runs the two CDNOW files shipped with lifetimes (2,357-customer sample and
-the 23,570-customer master file).
+the 23,570-customer master file) and lifetimes' simulated example_transactions.csv
+(calibration to 2014-08-31, holdout to 2014-12-31).
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ def load_cdnow(which: str) -> pd.DataFrame:
                          names=["customer", "date", "cds", "amount"])
     tx["date"] = pd.to_datetime(tx["date"].astype(str), format="%Y%m%d")
     return tx[["customer", "date", "amount"]]
+
+
+def load_example() -> pd.DataFrame:
+    """lifetimes' example_transactions.csv: 5,000 customers simulated from BG/NBD in 2014."""
+    import lifetimes
+    raw = pd.read_csv(os.path.join(os.path.dirname(lifetimes.__file__), "datasets", "example_transactions.csv"))
+    return pd.DataFrame({"customer": raw["id"].astype(str), "date": pd.to_datetime(raw["date"]), "amount": 1.0})
 
 
 def best_time(fn, repeat: int = 5) -> float:
@@ -112,11 +120,14 @@ SPLITS = [("1997-04-30", "1997-12-31"), ("1997-06-30", "1998-06-30"), ("1997-09-
           ("1997-09-30", "1998-06-30"), ("1997-12-31", "1998-06-30"), ("1998-01-31", "1998-06-30")]
 
 
-def splits(tx: pd.DataFrame, name: str) -> None:
+EXAMPLE_SPLITS = [("2014-06-30", "2014-12-31"), ("2014-08-31", "2014-12-31"), ("2014-09-30", "2014-12-31")]
+
+
+def splits(tx: pd.DataFrame, name: str, which: list[tuple[str, str]] = SPLITS) -> None:
     """The same comparison over other calibration/holdout splits (robustness, not tuning)."""
     print(f"\n{name}: other splits (AUC x 1000; Churn Risk minus the best peer)")
     print("  calibration  holdout     Churn Risk  expected purch.  recency   difference")
-    for cal, hold in SPLITS:
+    for cal, hold in which:
         a, e, r = run(name, tx, dt.date.fromisoformat(cal), dt.date.fromisoformat(hold), quiet=True)
         print(f"  {cal}   {hold}  {a * 1000:9.1f}  {e * 1000:15.1f}  {r * 1000:7.1f}   {(a - max(e, r)) * 1000:+8.1f}")
 
@@ -147,9 +158,12 @@ def main() -> None:
     else:
         run("CDNOW sample (lifetimes CDNOW_sample.txt)", load_cdnow("sample"), cal_end, hold_end)
         run("CDNOW master (lifetimes CDNOW_master.txt)", load_cdnow("master"), cal_end, hold_end)
+        run("lifetimes example_transactions (simulated from BG/NBD, customers join all year)",
+            load_example(), dt.date(2014, 8, 31), dt.date(2014, 12, 31))
         if args.splits:
             splits(load_cdnow("sample"), "CDNOW sample")
             splits(load_cdnow("master"), "CDNOW master")
+            splits(load_example(), "example_transactions", EXAMPLE_SPLITS)
 
 
 if __name__ == "__main__":

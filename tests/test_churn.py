@@ -381,3 +381,26 @@ def test_winback_shows_the_signals_from_when_the_customer_went_quiet():
     assert "complaint" not in churn.loc["GONE", "warning_signals"]
     one_timers = [k for k in wb.index if k.startswith("O")]
     assert (wb.loc[one_timers, "signals"] == "no warning signs recorded before the loss").all()
+
+
+def _days_of(tx: pd.DataFrame, end: str) -> pd.DataFrame:
+    d = pd.DataFrame({"customer_key": tx["customer"].astype(str), "day": pd.to_datetime(tx["date"]).dt.normalize()})
+    return d[d["day"] <= end].drop_duplicates()
+
+
+def test_blend_trusts_the_exact_form_on_bgnbd_data_and_the_rate_form_on_cdnow():
+    # lifetimes ships both: example_transactions.csv is simulated from BG/NBD itself, CDNOW is real.
+    import os
+    import warnings
+
+    from xlcrm.churn import _choose_blend
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import lifetimes
+    folder = os.path.join(os.path.dirname(lifetimes.__file__), "datasets")
+    ex = pd.read_csv(os.path.join(folder, "example_transactions.csv")).rename(columns={"id": "customer"})
+    cd = pd.read_csv(os.path.join(folder, "CDNOW_sample.txt"), sep=r"\s+", header=None,
+                     names=["master", "customer", "date", "cds", "amount"])
+    cd["date"] = pd.to_datetime(cd["date"].astype(str), format="%Y%m%d")
+    assert _choose_blend(_days_of(ex, "2014-08-31"), pd.Timestamp("2014-08-31"), 90) > 0.5
+    assert _choose_blend(_days_of(cd, "1997-09-30"), pd.Timestamp("1997-09-30"), 90) == 0.0

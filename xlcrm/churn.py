@@ -5,15 +5,17 @@
 (seed 003). ``score`` gives one row per customer with at least one order.
 
 How Churn Risk (0-100) is made (all in points, each shown in its own column):
-1. **Model**: BG/NBD (``xlcrm.bgnbd``) fitted on this book's order days gives each
-   customer's current expected buying rate, rate = P(alive) x E[lambda | alive]
-   = P(alive) (r+x)/(alpha+T); q = exp(-h x rate) is the chance of no order in the next
-   h = ``churn_horizon_days`` at that rate. One-time buyers have P(alive) = 1 in BG/NBD, so
-   for them the modified-BG/NBD value is used (dropout may follow the first order, judged
-   against the base's purchase rate); their rate also falls as time passes, so an old
-   one-time buyer scores high. This ranks "will not buy again" better than BG/NBD's
-   expected purchases or plain recency on CDNOW (``benchmarks/bench_churn.py``), where the
-   textbook P(no purchase) = 1 - P(alive)(1 - ((alpha+T)/(alpha+T+h))^(r+x)) ranks worse.
+1. **Model**: BG/NBD (``xlcrm.bgnbd``) fitted on this book's order days gives q, the chance
+   of no order in the next h = ``churn_horizon_days``, in two forms: exact,
+   1 - P(alive)(1 - ((alpha+T)/(alpha+T+h))^(r+x)), and at the customer's current expected
+   buying rate, exp(-h x P(alive)(r+x)/(alpha+T)). On data that follow BG/NBD the exact
+   form ranks "will not order again" best; on real retail data (CDNOW) the at-rate form
+   does, and beats BG/NBD's expected purchases and plain recency
+   (``benchmarks/bench_churn.py``). So each book decides on its own earlier history
+   (``_choose_blend``: refit before a cut-off, score who ordered after it) how much of
+   the exact form to blend in (logit space). One-time buyers have P(alive) = 1 in BG/NBD,
+   so for them the modified-BG/NBD value is used (dropout may follow the first order,
+   judged against the base's purchase rate); an old one-time buyer scores high.
    If the model cannot be fitted (too little history), q comes from recency against the
    customer's own rhythm instead: q = 1 - exp(-max(0, days/gap - 1) / 2), and Reasons say so.
    q is split in two columns: **Model** = q had the customer ordered on rhythm (days since
