@@ -28,8 +28,9 @@ How Churn Risk (0-100) is made (all in points, each shown in its own column):
    against the customer's own earlier rate, while still ordering), complaints (open,
    overdue, dissatisfied follow-up), delivery problems (returns, short, late), overdue or
    late-paid receivables, the owning rep gone, a manual flag in the master.
-3. **Lost**: a customer classified Lost is lifted into the top band:
-   risk <- floor + (100 - floor) x risk / 100, floor = midway between ``risk_high`` and 100.
+3. **Lost**: a customer classified Lost is High whatever else: risk <- max(risk,
+   high + (100 - high) x LOST_LIFT x risk / 100), high = ``risk_high`` (their order among
+   themselves kept; Lost customers the model already rates higher are not moved).
 Risk Level: High from ``risk_high``, Medium from ``risk_medium``, else Low.
 Expected Loss = value at stake (revenue of the last 12 months x the customer's margin,
 profit / revenue where known, else the book's margin, else revenue) x Churn Risk / 100.
@@ -112,7 +113,7 @@ WINBACK_COLUMNS: list[Column] = [
     Column("controllable", "Controllable", "是否可控"),
 ]
 
-LOST_LIFT = 0.5  # Lost customers start this far from risk_high towards 100
+LOST_LIFT = 0.5  # how far above risk_high a Lost customer's own risk lifts it
 BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)  # weights of the exact P(no order) tried by _choose_blend
 
 _UNCONTROLLABLE = ("搬迁", "迁", "改行", "转行", "转产", "破产", "倒闭", "注销", "停业", "关闭", "去世",
@@ -138,7 +139,7 @@ def _clean_orders(frames: Frames, asof: pd.Timestamp) -> pd.DataFrame:
         return pd.DataFrame(columns=["customer_key", "order_date", "amount", "day"])
     o = o.copy()
     o["order_date"] = pd.to_datetime(o["order_date"], errors="coerce")
-    o = o[o["customer_key"].notna() & o["order_date"].notna() & (o["order_date"] <= asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1))]
+    o = o[o["customer_key"].notna() & o["order_date"].notna() & (o["order_date"].dt.normalize() <= asof)]
     o["customer_key"] = o["customer_key"].astype(str)
     o["day"] = o["order_date"].dt.normalize()
     if "amount" in o.columns:
@@ -372,8 +373,8 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
         risk = risk + add
         texts[key] = text
     lost = (out["lifecycle"] == "Lost").to_numpy()
-    floor = float(settings.risk_high) + LOST_LIFT * (100 - float(settings.risk_high))
-    lifted = np.where(lost, floor + (100 - floor) * risk / 100, risk)
+    high = float(settings.risk_high)
+    lifted = np.where(lost, np.maximum(risk, high + (100 - high) * LOST_LIFT * risk / 100), risk)
     pts["pts_lost"] = lifted - risk
     risk = np.clip(lifted, 0, 100)
 
@@ -417,12 +418,13 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
     q_l = m["q_now"].tolist()
     pts = {k: out[k].tolist() for k, _, _ in SIGNALS}
     risk_l = out["churn_risk"].tolist()
+    lost_l = (out["lifecycle"] == "Lost").tolist()
     text_l = {k: v.tolist() for k, v in texts.items()}
     medium = float(settings.risk_medium)
     for i in range(len(since_l)):
         items: list[tuple[float, str]] = []
         since, g = since_l[i], gap_l[i]
-        is_lost = pts["pts_lost"][i] > 0
+        is_lost = lost_l[i]
         if is_lost:  # one sentence for Lost, with the rhythm it broke
             s = (t(lang, "no order for {d} days (usually every {g:.0f} days): Lost",
                    "已 {d} 天未下单 (平时约每 {g:.0f} 天一单), 判定为流失客户", d=since, g=g) if x_l[i] > 0 else

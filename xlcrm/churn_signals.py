@@ -21,6 +21,7 @@ RHYTHM_MIN_GAPS = 5  # gaps needed before a rhythm counts as steady
 RHYTHM_FROM = 1.5  # overdue signal starts at this many usual gaps of silence
 RHYTHM_SLOPE = 0.25  # strength per further usual gap of silence
 RHYTHM_CAP = 0.8  # strongest overdue signal
+RHYTHM_CV_WEIGHT = 2.0  # regularity = 1 - this x CV of the gaps (random, Poisson-like buying: CV ~ 1)
 LESS_MIN_EARLY = 4  # earlier orders needed to judge "buying less"
 LESS_FROM = 0.5  # smallest drop that counts
 LESS_MIN_EXPECTED = 3  # orders the customer usually places in the recent period
@@ -60,11 +61,12 @@ def rhythm(days: pd.DataFrame, keys: pd.Index, since: np.ndarray, gap: pd.Series
     The model treats purchases as random (Poisson), so a long silence from a customer who
     orders like clockwork alarms it too little; B2B customers often do order on a rhythm.
     Strength = regularity x min(RHYTHM_CAP, RHYTHM_SLOPE x (days since / usual gap - RHYTHM_FROM)),
-    regularity = 1 - CV of the customer's own gaps (needs RHYTHM_MIN_GAPS gaps). Irregular
+    regularity = 1 - RHYTHM_CV_WEIGHT x CV of the own gaps (needs RHYTHM_MIN_GAPS gaps). Irregular
     buyers get ~0, so it barely moves the ranking on retail data like CDNOW.
     """
     st = gap_stats(days).reindex(keys)
-    regular = (1 - st["cv"].fillna(1.0)).clip(0, 1).where(st["n"] >= RHYTHM_MIN_GAPS, 0.0).to_numpy(float)
+    regular = (1 - RHYTHM_CV_WEIGHT * st["cv"].fillna(1.0)).clip(0, 1)
+    regular = regular.where(st["n"] >= RHYTHM_MIN_GAPS, 0.0).to_numpy(float)
     ratio = since / np.maximum(gap.reindex(keys).to_numpy(float), 1.0)
     return regular * np.minimum(RHYTHM_CAP, RHYTHM_SLOPE * np.maximum(0.0, ratio - RHYTHM_FROM))
 
@@ -77,8 +79,9 @@ def buying_less(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, recent_days
 
     Earlier rate = orders (or amount) before the recent period / days from the first order
     to the start of the recent period; needs LESS_MIN_EARLY earlier orders over at least
-    ``recent_days`` and LESS_MIN_EXPECTED orders usually in such a period. A customer with no recent order is left to the overdue signal (left, not
-    buying less). Strength = 0.35 x the larger drop, from a LESS_FROM drop on.
+    ``recent_days`` and LESS_MIN_EXPECTED orders usually in such a period. A customer with
+    no recent order is left to the overdue signal (left, not buying less). Strength = 0.35 x
+    the larger drop, from a LESS_FROM drop on.
     """
     strength = pd.Series(0.0, index=keys)
     cut = asof - pd.Timedelta(days=recent_days)
