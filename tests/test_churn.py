@@ -303,15 +303,29 @@ def books(draw):
     complaints = pd.DataFrame({"customer_key": [f"C{i}" for i in rng.integers(0, n, size=3)],
                                "received": [END - pd.Timedelta(days=int(d)) for d in rng.integers(0, 500, 3)],
                                "is_open": rng.random(3) < 0.5, "overdue": "Yes", "is_dissatisfied": False})
+    day = [END - pd.Timedelta(days=int(d)) for d in rng.integers(0, 400, 4)]
+    deliveries = pd.DataFrame({"customer_key": [f"C{i}" for i in rng.integers(0, n, size=4)], "ship_date": day,
+                               "promised_date": day, "received_date": [d + pd.Timedelta(days=int(k)) for d, k in
+                                                                       zip(day, rng.integers(-2, 5, 4))],
+                               "quantity": rng.integers(0, 10, 4), "ordered_qty": 8,
+                               "returned_qty": rng.integers(0, 2, 4)})
+    master = pd.DataFrame({"customer_key": [f"C{i}" for i in range(n)],
+                           "rep_status": rng.choice(["在职", "离职", ""], size=n),
+                           "manual_flag": rng.choice(["", "否", "是", "=竞争对手"], size=n),
+                           "lost_reason": rng.choice(["", "搬迁", "价格"], size=n)})
     lang = draw(st.sampled_from(["zh", "en"]))
-    return rows, complaints, lang
+    return rows, complaints, deliveries, master, lang
 
 
 @hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(books())
 def test_every_number_in_range_nothing_blank_and_high_rows_have_reasons(book):
-    rows, complaints, lang = book
-    churn = run(rows, lang, complaints=complaints)
+    rows, complaints, deliveries, master, lang = book
+    frames = frames_of(rows, deliveries=deliveries, customers=master)
+    churn = score(frames, None, complaints, S, ASOF, lang)
+    wb = winback(None, churn, frames, S, lang)
+    assert wb.notna().all().all() and list(wb["rank"]) == list(range(1, len(wb) + 1))
+    assert (wb[["signals", "lost_reason", "controllable"]] != "").all().all()
     assert len(churn) == len({r["customer_key"] for r in rows})
     assert churn["churn_risk"].between(0, 100).all()
     assert churn["p_alive"].between(0, 1).all()
