@@ -154,6 +154,10 @@ class BGNBD:
                 " — the order history is too short or too regular for the model; the churn score"
                 " uses the warning signals only")
         if not best.success:
+            _, grad = self._objective(best.x, gx, gtx, gT, gw)
+            if not np.all(np.abs(grad) < 1e-4):
+                raise ModelError(f"BG/NBD did not converge ({best.message}) — the churn score uses the"
+                                 " warning signals only; check the order dates, or fit on a longer history")
             log.info("BG/NBD optimiser stopped with %s; parameters kept (gradient small)", best.message)
         r, alpha, a, b = (float(v) for v in np.exp(best.x))
         self.params_ = {"r": r, "alpha": alpha, "a": a, "b": b}
