@@ -266,11 +266,13 @@ def make_zh(path: Path, *, seed: int = SEED) -> Path:
     dws.set_column(4, 6, 12)
     reasons = ["质量问题", "规格不符", "包装破损", "客户取消"]
     for i, o in enumerate(orders):
-        ship = o["date"] + dt.timedelta(days=int(rng.integers(1, 6)))
+        ship = o["date"] + dt.timedelta(days=int(rng.integers(1, 4)))
         if ship > ASOF:
             continue
-        promised = o["date"] + dt.timedelta(days=5)
-        received = ship + dt.timedelta(days=int(rng.integers(1, 4)))
+        promised = o["date"] + dt.timedelta(days=7)
+        # most goods arrive on time; about one delivery in twelve is held up
+        delay = int(rng.integers(4, 12)) if rng.random() < 0.08 else 0
+        received = ship + dt.timedelta(days=int(rng.integers(1, 3)) + delay)
         short = rng.random() < 0.04
         shipped = o["qty"] - (max(1, o["qty"] // 5) if short else 0)
         returned = int(rng.integers(1, max(2, shipped // 3 + 1))) if rng.random() < 0.05 else 0
