@@ -32,31 +32,33 @@ _CUSTOMER_ID = _f("customer_id", "id", "客户编号", "Customer ID", "客户代
                   "客户ID", "Customer No", "Customer Number", "Customer Code", "Cust ID", "Client ID",
                   "Account ID", "Account No")
 _CUSTOMER_NAME = _f("customer_name", "text", "客户名称", "Customer", "客户", "客户名", "客户姓名",
-                    "单位名称", "公司名称", "购货单位", "Customer Name", "Client", "Client Name",
+                    "单位名称", "公司名称", "购货单位", "客户全称", "往来单位", "Customer Name", "Client", "Client Name",
                     "Account", "Account Name", "Company")
 _REP = _f("rep", "text", "业务员", "Sales Rep", "销售员", "销售代表", "客户经理", "负责人",
-          "Salesperson", "Sales Person", "Rep", "Account Manager", "Owner")
-_REGION = _f("region", "text", "片区", "Region", "区域", "地区", "销售区域", "Area", "Territory")
+          "业务经理", "跟单员", "Salesperson", "Sales Person", "Rep", "Account Manager", "Owner")
+_REGION = _f("region", "text", "片区", "Region", "区域", "地区", "销售区域", "所属区域", "大区", "Area",
+             "Territory")
 
 ORDER_FIELDS: tuple[Field, ...] = (
     _f("order_id", "text", "订单编号", "Order ID", "订单号", "单号", "单据编号", "Order No",
        "Order Number", "Invoice No"),
     _f("order_date", "date", "订单日期", "Order Date", "下单日期", "日期", "销售日期", "开单日期",
-       "Date", "Sales Date"),
+       "单据日期", "制单日期", "业务日期", "成交日期", "Date", "Sales Date"),
     _CUSTOMER_ID,
     _CUSTOMER_NAME,
     _f("product", "text", "产品名称", "Product", "品名", "产品", "商品名称", "货品名称", "Product Name",
        "Item"),
     _f("model", "text", "型号", "Model", "规格", "规格型号", "Spec", "SKU"),
-    _f("unit_price", "number", "单价", "Unit Price", "Price"),
-    _f("quantity", "number", "数量", "Quantity", "销售数量", "订购数量", "Qty"),
+    _f("unit_price", "number", "单价", "Unit Price", "含税单价", "销售单价", "Price"),
+    _f("quantity", "number", "数量", "Quantity", "销售数量", "订购数量", "销量", "Qty"),
     _f("amount", "number", "金额", "Amount", "销售额", "销售金额", "总金额", "订单金额", "含税金额",
-       "价税合计", "Revenue", "Sales", "Total", "Total Amount", "Order Amount", "Net Sales"),
+       "价税合计", "销售收入", "成交金额", "Revenue", "Sales", "Total", "Total Amount", "Order Amount", "Net Sales"),
     _f("cost", "number", "成本", "Cost", "成本金额", "销售成本", "Cost Amount", "COGS"),
     _f("profit", "number", "毛利", "Profit", "利润", "毛利额", "Gross Profit", "Margin"),
     _REP,
     _REGION,
-    _f("ship_date", "date", "发货日期", "Ship Date", "发货时间", "出库日期", "Shipped", "Shipping Date"),
+    _f("ship_date", "date", "发货日期", "Ship Date", "发货时间", "出库日期", "出货日期", "Shipped",
+       "Shipping Date"),
     _f("due_date", "date", "应收日期", "Due Date", "应收款日期", "付款到期日", "到期日", "Payment Due"),
     _f("paid_date", "date", "回款日期", "Paid Date", "收款日期", "付款日期", "Payment Date", "Paid On"),
     _f("remarks", "text", "备注", "Remarks", "说明", "Notes", "Comment"),
@@ -69,7 +71,8 @@ DELIVERY_FIELDS: tuple[Field, ...] = (
     _CUSTOMER_ID,
     _CUSTOMER_NAME,
     _f("product", "text", "产品名称", "Product", "品名", "产品", "Product Name", "Item"),
-    _f("ship_date", "date", "发货日期", "Ship Date", "发货时间", "出库日期", "Shipped", "Shipping Date"),
+    _f("ship_date", "date", "发货日期", "Ship Date", "发货时间", "出库日期", "出货日期", "Shipped",
+       "Shipping Date"),
     _f("promised_date", "date", "承诺日期", "Promised Date", "要求到货日期", "交货期", "约定交期",
        "Due Date", "Requested Date"),
     _f("received_date", "date", "签收日期", "Received Date", "到货日期", "签收时间", "Delivered",

@@ -64,6 +64,14 @@ CLASSIFY = [
             "a customer above this share of all value is a concentration risk", "pct"),
     Setting("history_keep", "保留历史次数", "History snapshots kept", 24,
             "how many earlier refreshes the history sheet keeps", "int"),
+    Setting("margin_low_ratio", "低毛利倍数", "Low margin ratio", 0.5,
+            "bad signal: margin below this multiple of the margin of all customers", "float"),
+    Setting("margin_high_ratio", "高毛利倍数", "High margin ratio", 1.5,
+            "good signal: margin above this multiple of the margin of all customers", "float"),
+    Setting("service_cost_multiple", "服务成本倍数", "Service cost multiple", 2.0,
+            "bad signal: complaints per order or return rate above this multiple of all customers'", "float"),
+    Setting("growth_signal", "增长信号比例", "Growth signal", 0.5,
+            "good signal: revenue in the value window up by more than this on the window before", "pct"),
 ]
 
 CHURN = [
@@ -74,6 +82,12 @@ CHURN = [
     Setting("departed_reps", "离职业务员", "Departed reps", [], "reps who have left, separated by , or 、", "list"),
     Setting("receivable_grace_days", "应收宽限天数", "Receivable grace days", 0,
             "a receivable is overdue this many days after its due date", "int"),
+    Setting("churn_horizon_days", "流失预测天数", "Churn horizon days", 90,
+            "Churn Risk starts from the model's chance of no order in this many days", "int"),
+    Setting("rep_idle_days", "业务员无单天数", "Rep idle days", 180,
+            "a rep with no order at all in this many days (while others sell) counts as gone", "int"),
+    Setting("signal_window_days", "预警回看天数", "Signal look-back days", 365,
+            "complaints, delivery problems and late payments within this many days count", "int"),
 ]
 
 VISITS = [
@@ -89,6 +103,12 @@ VISITS = [
     Setting("visits_per_day", "每人每日拜访数", "Visits per rep per day", 6, "capacity of one rep on one working day", "int"),
     Setting("holidays", "节假日", "Holidays", [], "extra days off (dates separated by , or newlines)", "dates"),
     Setting("workdays", "调休工作日", "Extra working days", [], "weekend days that are working days", "dates"),
+    Setting("visit_days_lost", "流失客户联系间隔", "Lost contact every days", 90,
+            "days between win-back phone calls to Lost customers without a tier; 0 = not planned", "int"),
+    Setting("visit_days_prospect", "潜在客户联系间隔", "Prospect contact every days", 30,
+            "days between visits to Target (on site) and Prospect (phone) customers; 0 = not planned", "int"),
+    Setting("complaint_followup_lookback_days", "投诉回访追溯天数", "Complaint follow-up lookback days", 90,
+            "complaints resolved longer ago than this get no follow-up visit any more", "int"),
 ]
 
 COMPLAINTS = [

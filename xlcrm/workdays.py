@@ -57,6 +57,15 @@ class WorkCalendar:
             day += dt.timedelta(days=1)
         return day
 
+    def previous_workday(self, day: dt.date, *, include: bool = True) -> dt.date:
+        """The last working day on or before ``day`` (before it when ``include`` is False)."""
+        day = _as_date(day)
+        if not include:
+            day -= dt.timedelta(days=1)
+        while not self.is_workday(day):
+            day -= dt.timedelta(days=1)
+        return day
+
     def add_workdays(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after ``day`` (n=0: ``day`` itself if a working day, else the next)."""
         day = self.next_workday(day) if n == 0 else _as_date(day)

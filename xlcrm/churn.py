@@ -1,0 +1,608 @@
+"""Churn early warning: who is slipping, how sure we are, what it would cost, and why.
+
+"Build the customer database so that churn signals are caught before the customer leaves"
+(seed 000); "95% of dissatisfied customers never complain, they just buy less or leave"
+(seed 003). ``score`` gives one row per customer with at least one order.
+
+How Churn Risk (0-100) is made (all in points, each shown in its own column):
+1. **Model**: BG/NBD (``xlcrm.bgnbd``) fitted on this book's order days gives q, the chance
+   of no order in the next h = ``churn_horizon_days``, in two forms: exact,
+   1 - P(alive)(1 - ((alpha+T)/(alpha+T+h))^(r+x)), and at the customer's current expected
+   buying rate, exp(-h x P(alive)(r+x)/(alpha+T)). On data that follow BG/NBD the exact
+   form ranks "will not order again" best; on real retail data (CDNOW) the at-rate form
+   does, and beats BG/NBD's expected purchases and plain recency
+   (``benchmarks/bench_churn.py``). So each book decides on its own earlier history
+   (``_choose_blend``: refit before a cut-off, score who ordered after it) how much of
+   the exact form to blend in (logit space). One-time buyers have P(alive) = 1 in BG/NBD,
+   so for them the modified-BG/NBD value is used (dropout may follow the first order,
+   judged against the base's purchase rate); an old one-time buyer scores high.
+   If the model cannot be fitted (too little history), q comes from recency against the
+   customer's own rhythm instead: q = 1 - exp(-max(0, days/gap - 1) / 2), and Reasons say so.
+   q is split in two columns: **Model** = q had the customer ordered on rhythm (days since
+   the last order no more than the usual gap); **Overdue** = the rest, explained as
+   "45 days since the last order; usually orders every 12 days".
+2. **Signals** raise the risk by noisy-OR: risk <- risk + (100 - risk) x strength, in a fixed
+   order; each column holds the points that signal added, so the columns sum to the risk.
+   Overdue against a steady rhythm (BG/NBD treats buying as random, B2B customers often
+   order like clockwork; added to the Overdue column), buying less (recent ``recent_days``
+   against the customer's own earlier rate, while still ordering), complaints (open,
+   overdue, dissatisfied follow-up), delivery problems (returns, short, late), overdue or
+   late-paid receivables, the owning rep gone, a manual flag in the master.
+3. **Lost**: a customer classified Lost is High whatever else: risk <- max(risk,
+   high + (100 - high) x LOST_LIFT x risk / 100), high = ``risk_high`` (their order among
+   themselves kept; Lost customers the model already rates higher are not moved).
+Risk Level: High from ``risk_high``, Medium from ``risk_medium``, else Low.
+Expected Loss = value at stake (revenue of the last 12 months x the customer's margin,
+profit / revenue where known, else the book's margin, else revenue) x Churn Risk / 100.
+P(alive) is BG/NBD's, with the one-time-buyer value above (or, without a model,
+exp(-max(0, days/gap - 1) / 2)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from xlcrm import churn_signals as sig
+from xlcrm.bgnbd import BGNBD
+from xlcrm.errors import ModelError
+from xlcrm.i18n import t
+from xlcrm.model import Column, Frames, Lang
+
+__all__ = [
+    "CHURN_COLUMNS",
+    "SIGNALS",
+    "WINBACK_COLUMNS",
+    "churn_cost",
+    "churn_cost_summary",
+    "score",
+    "winback",
+]
+
+log = logging.getLogger(__name__)
+
+# (key, en, zh) of each contribution column, in the order they are applied.
+SIGNALS: list[tuple[str, str, str]] = [
+    ("pts_model", "Model Points", "模型分"),
+    ("pts_overdue", "Overdue Points", "超期未下单分"),
+    ("pts_buying_less", "Buying Less Points", "采购减少分"),
+    ("pts_complaints", "Complaint Points", "投诉分"),
+    ("pts_deliveries", "Delivery Points", "交付问题分"),
+    ("pts_receivables", "Receivable Points", "应收逾期分"),
+    ("pts_rep", "Rep Gone Points", "业务员离开分"),
+    ("pts_manual", "Manual Flag Points", "人工标记分"),
+    ("pts_lost", "Lost Points", "已流失分"),
+]
+
+CHURN_COLUMNS: list[Column] = [
+    Column("customer_id", "Customer ID", "客户编号"),
+    Column("customer", "Customer", "客户名称", width=24),
+    Column("churn_risk", "Churn Risk", "流失风险", "score", style="bar"),
+    Column("risk_level", "Risk Level", "风险等级", style="risk", coded=True),
+    Column("p_alive", "P(alive)", "存活概率", "prob"),
+    Column("reasons", "Reasons", "原因", width=60),
+    Column("expected_loss", "Expected Loss", "预计损失", "money"),
+    Column("tier", "Tier", "客户等级", coded=True),
+    Column("lifecycle", "Lifecycle", "生命周期", coded=True),
+    Column("rep", "Rep", "业务员"),
+    Column("days_since_last", "Days Since Last Order", "距上次下单天数", "int"),
+    Column("usual_gap_days", "Usual Gap Days", "平时下单间隔天数", "number"),
+    Column("expected_purchases_90", "Expected Purchases (next 90 days)", "预计未来90天订单数", "number"),
+    Column("value_at_stake", "Value at Stake (12 months)", "风险价值(12个月)", "money"),
+] + [Column(k, en, zh, "score") for k, en, zh in SIGNALS]
+
+WINBACK_COLUMNS: list[Column] = [
+    Column("rank", "Rank", "排名", "int"),
+    Column("customer_id", "Customer ID", "客户编号"),
+    Column("customer", "Customer", "客户名称", width=24),
+    Column("tier", "Tier", "客户等级", coded=True),
+    Column("past_value", "Past Value", "历史价值", "money"),
+    Column("revenue", "Revenue", "销售额", "money"),
+    Column("last_order", "Last Order", "最近下单", "date"),
+    Column("last_contact", "Last Contact", "最近联系", "date"),
+    Column("days_since_last", "Days Since Last Order", "距上次下单天数", "int"),
+    Column("rep", "Rep", "业务员"),
+    Column("signals", "Signals Before Loss", "流失前预警", width=60),
+    Column("lost_reason", "Recorded Reason", "记录的流失原因", width=30),
+    Column("controllable", "Controllable", "是否可控"),
+]
+
+LOST_LIFT = 0.5  # how far above risk_high a Lost customer's own risk lifts it
+BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)  # weights of the exact P(no order) tried by _choose_blend
+
+_UNCONTROLLABLE = ("搬迁", "迁", "改行", "转行", "转产", "破产", "倒闭", "注销", "停业", "关闭", "去世",
+                   "moved", "relocat", "changed business", "bankrupt", "closed", "out of business",
+                   "retired", "died")
+_CONTROLLABLE = ("质量", "服务", "价格", "投诉", "竞争", "对手", "串货", "交货", "交期", "业务员", "态度",
+                 "返利", "quality", "service", "price", "complain", "competitor", "delivery", "rep",
+                 "late", "rebate")
+
+
+# ---- helpers -----------------------------------------------------------------------------
+def _ts(asof: Any) -> pd.Timestamp:
+    if isinstance(asof, pd.Timestamp):
+        return asof.normalize()
+    if isinstance(asof, (dt.date, dt.datetime)):
+        return pd.Timestamp(asof.isoformat()).normalize()
+    return pd.Timestamp(asof).normalize()
+
+
+def _clean_orders(frames: Frames, asof: pd.Timestamp) -> pd.DataFrame:
+    o = frames.orders
+    if o is None or "customer_key" not in o.columns or "order_date" not in o.columns:
+        return pd.DataFrame(columns=["customer_key", "order_date", "amount", "day"])
+    o = o.copy()
+    o["order_date"] = pd.to_datetime(o["order_date"], errors="coerce")
+    o = o[o["customer_key"].notna() & o["order_date"].notna() & (o["order_date"].dt.normalize() <= asof)]
+    o["customer_key"] = o["customer_key"].astype(str)
+    o["day"] = o["order_date"].dt.normalize()
+    if "amount" in o.columns:
+        o["amount"] = pd.to_numeric(o["amount"], errors="coerce")
+    return o
+
+
+def _customers_from_orders(o: pd.DataFrame, settings: Any, asof: pd.Timestamp) -> pd.DataFrame:
+    """The few customer columns churn needs, when classify's frame is missing or partial."""
+    g = o.groupby("customer_key")
+    out = pd.DataFrame({"first_order": g["day"].min(), "last_order": g["day"].max(),
+                        "orders": g["day"].nunique()})
+    out["revenue"] = g["amount"].sum(min_count=1) if "amount" in o.columns else np.nan
+    recent = o[o["day"] > asof - pd.Timedelta(days=365)]
+    out["revenue_12m"] = (recent.groupby("customer_key")["amount"].sum() if "amount" in o.columns
+                          else pd.Series(dtype=float)).reindex(out.index).fillna(0.0)
+    out["orders_12m"] = recent.groupby("customer_key")["day"].nunique().reindex(out.index).fillna(0)
+    out["median_gap_days"] = sig.gaps(o.drop_duplicates(["customer_key", "day"])).reindex(out.index)
+    since = (asof - out["last_order"]).dt.days
+    limit = np.maximum(settings.lost_min_days, settings.lost_gap_multiple * out["median_gap_days"].fillna(0))
+    out["lifecycle"] = np.where(since > limit, "Lost", np.where(out["orders"] > 1, "Repeat", "New"))
+    profit = _order_profit(o)
+    out["profit"] = profit.groupby(o["customer_key"]).sum(min_count=1).reindex(out.index)
+    last = o.sort_values("order_date", kind="mergesort")
+    for name in ("rep", "region"):
+        if name in o.columns:
+            known = last[last[name].map(sig.text_of) != ""]
+            out[name] = known.groupby("customer_key")[name].last().reindex(out.index)
+        else:
+            out[name] = np.nan
+    out["tier"] = np.nan
+    out["customer_id"] = out.index
+    out["customer"] = out.index
+    return out
+
+
+def _order_profit(o: pd.DataFrame) -> pd.Series:
+    """Profit per order line: the profit column where given, else amount - cost."""
+    profit = pd.to_numeric(o["profit"], errors="coerce") if "profit" in o.columns \
+        else pd.Series(np.nan, index=o.index)
+    if "cost" in o.columns and "amount" in o.columns:
+        profit = profit.fillna(o["amount"] - pd.to_numeric(o["cost"], errors="coerce"))
+    return profit
+
+
+# ---- the model part ---------------------------------------------------------------------
+def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Timestamp,
+                horizon: float) -> tuple[pd.DataFrame, str | None]:
+    """q now, q had the customer been on rhythm, P(alive), expected purchases (90 days)."""
+    g = days.groupby("customer_key")["day"]
+    first, last, n = g.min().reindex(keys), g.max().reindex(keys), g.size().reindex(keys)
+    x = (n - 1).to_numpy(float)
+    T = (asof - first).dt.days.to_numpy(float)
+    tx = (last - first).dt.days.to_numpy(float)
+    since = T - tx
+    gp = gap.reindex(keys).to_numpy(float)
+    # On rhythm: last order no longer ago than the usual gap (one-time buyers: first order).
+    since_ok = np.minimum(since, gp)
+    out = pd.DataFrame(index=keys)
+    try:
+        model = BGNBD().fit(x, tx, T)
+        blend = _choose_blend(days, asof, horizon)
+        q_now = _q(model, horizon, x, tx, T, blend)
+        tx_ok = np.where(x > 0, T - since_ok, 0.0)
+        T_ok = np.where(x > 0, T, np.minimum(T, since_ok))
+        q_ok = _q(model, horizon, x, tx_ok, T_ok, blend)
+        out["p_alive"] = model.p_alive_or_substitute(x, tx, T)
+        out["expected_purchases_90"] = model.expected_purchases(90.0, x, tx, T)
+        note = None
+        out.attrs["params"] = {**(model.params_ or {}), "blend": blend}
+    except ModelError as exc:
+        note = str(exc)
+        log.info("churn: %s", note)
+        ratio = since / np.maximum(gp, 1.0)
+        q_now = 1 - np.exp(-np.maximum(0.0, ratio - 1) / 2)
+        q_ok = np.zeros_like(q_now)
+        out["p_alive"] = np.exp(-np.maximum(0.0, ratio - 1) / 2)
+        rate = np.where(x > 0, x / np.maximum(tx, 1.0), 1 / np.maximum(gp, 1.0))
+        out["expected_purchases_90"] = out["p_alive"] * rate * 90.0
+    q_ok = np.minimum(q_ok, q_now)
+    out["q_now"], out["q_ok"] = q_now, q_ok
+    out["days_since_last"] = since
+    out["x"] = x
+    return out, note
+
+
+def _q(model: BGNBD, h: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray, blend: float) -> np.ndarray:
+    """P(no order in the next h days): the exact BG/NBD value and the at-current-rate value, blended.
+
+    exact = 1 - P(alive) (1 - ((alpha+T)/(alpha+T+h))^(r+x)); at the current rate =
+    exp(-h x rate). ``blend`` weighs the exact one (in logit space; see ``_choose_blend``).
+    """
+    at_rate = np.exp(-h * model.current_rate(x, tx, T))
+    if blend <= 0:
+        return at_rate
+    p = model.params_ or {}
+    pa = model.p_alive_or_substitute(x, tx, T)
+    none_if_alive = np.exp((p["r"] + x) * (np.log(p["alpha"] + T) - np.log(p["alpha"] + T + h)))
+    exact = np.clip(1 - pa * (1 - none_if_alive), 1e-12, 1 - 1e-12)
+    at_rate = np.clip(at_rate, 1e-12, 1 - 1e-12)
+    return special.expit(blend * special.logit(exact) + (1 - blend) * special.logit(at_rate))
+
+
+def _choose_blend(days: pd.DataFrame, asof: pd.Timestamp, horizon: float) -> float:
+    """How much to trust BG/NBD's exact P(no order) over its at-current-rate form, for this book.
+
+    Which ranks "will not order again" better depends on how well the model fits: on data
+    that follow BG/NBD the exact value does; on real retail data (CDNOW) the current rate
+    does. So the book's own history decides: refit on orders up to as-of minus
+    max(horizon, a quarter of the history), and keep the blend whose ranking best predicts
+    who did not order after that (ROC AUC), only if it beats the at-rate form by 0.001.
+    Uses nothing after the as-of date. 0 when there is too little history to tell.
+    """
+    start = days["day"].min()
+    cut = asof - pd.Timedelta(days=max(horizon, (asof - start).days // 4))
+    before = days[days["day"] <= cut]
+    if before.empty:
+        return 0.0
+    g = before.groupby("customer_key")["day"]
+    first, last, n = g.min(), g.max(), g.size()
+    x = (n - 1).to_numpy(float)
+    T = (cut - first).dt.days.to_numpy(float)
+    tx = (last - first).dt.days.to_numpy(float)
+    quiet = ~first.index.isin(days.loc[days["day"] > cut, "customer_key"].unique())
+    if quiet.all() or not quiet.any():
+        return 0.0
+    try:
+        model = BGNBD().fit(x, tx, T)
+    except ModelError:
+        return 0.0
+    aucs = {w: _auc(quiet, _q(model, horizon, x, tx, T, w)) for w in BLENDS}
+    best = max(BLENDS, key=lambda w: aucs[w])
+    return best if aucs[best] >= aucs[0.0] + 0.001 else 0.0
+
+
+def _auc(positive: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC by the Mann-Whitney rank sum (ties count half)."""
+    ranks = stats.rankdata(score)
+    n1 = int(positive.sum())
+    n0 = len(positive) - n1
+    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+# ---- the churn table -------------------------------------------------------------------------
+_TEXT_COLS = ("customer_id", "customer", "rep", "tier", "lifecycle")
+# Carried after the CHURN_COLUMNS for the win-back list and the cost summary (not shown).
+_EXTRA = ["warning_signals", "revenue", "profit", "first_order", "last_order"]
+
+
+def _by_key(frame: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
+    c = frame.set_index("customer_key") if "customer_key" in frame.columns else frame
+    c = c[~c.index.duplicated()]
+    c.index = c.index.astype(str)
+    return c.reindex(keys)
+
+
+def _customer_view(customers: pd.DataFrame | None, master: pd.DataFrame | None, base: pd.DataFrame,
+                   keys: pd.Index) -> pd.DataFrame:
+    """classify's customer columns where given, then the master's, then what the orders say."""
+    view = base.reindex(keys).copy()
+    layers = []
+    if master is not None and not master.empty and "customer_key" in master.columns:
+        m = _by_key(master, keys).rename(columns={"customer_name": "customer"})
+        layers.append(m[[c for c in ("customer_id", "customer", "rep", "region") if c in m.columns]])
+    if customers is not None and not customers.empty:
+        layers.append(_by_key(customers, keys))
+    for c in layers:
+        for name in c.columns:
+            given = c[name].where(c[name].map(sig.text_of) != "")
+            view[name] = given.where(given.notna(), view[name]) if name in view.columns else given
+    return view
+
+
+def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFrame | None, settings: Any,
+          asof: Any, lang: Lang = "zh") -> pd.DataFrame:
+    """Churn Risk, Risk Level, P(alive), Reasons and Expected Loss per customer with an order.
+
+    ``customers`` is classify's frame (names, tier, lifecycle, revenue_12m, profit); missing
+    columns are filled from the master and the orders. ``complaints`` is the complaint
+    tracker's frame (complaint_id, customer_key, received, is_open, overdue, is_dissatisfied).
+    Index ``customer_key``, sorted by Churn Risk; columns are the keys of ``CHURN_COLUMNS``,
+    then ``warning_signals`` (the signal sentences without the model's), revenue, profit,
+    first_order, last_order. ``attrs["model"]`` holds the BG/NBD parameters (per day), or is
+    None and ``attrs["note"]`` says why the model was not used.
+    """
+    asof_ts = _ts(asof)
+    o = _clean_orders(frames, asof_ts)
+    keys = pd.Index(sorted(o["customer_key"].unique()), name="customer_key")
+    cols = [c.key for c in CHURN_COLUMNS] + _EXTRA
+    if len(keys) == 0:
+        return pd.DataFrame(columns=cols, index=keys)
+    base = _customers_from_orders(o, settings, asof_ts)
+    view = _customer_view(customers, frames.customers, base, keys)
+    days = o[["customer_key", "day"]].drop_duplicates()
+
+    own_gap = pd.to_numeric(view["median_gap_days"], errors="coerce")
+    own_gap = own_gap.where(own_gap > 0)
+    typical = float(own_gap.median()) if own_gap.notna().any() else float("nan")
+    if not math.isfinite(typical):
+        typical = max(1.0, settings.lost_min_days / max(settings.lost_gap_multiple, 1.0))
+    gap = own_gap.fillna(typical)
+
+    horizon = float(settings.churn_horizon_days)
+    m, note = _model_part(days, keys, gap, asof_ts, horizon)
+
+    out = pd.DataFrame(index=keys)
+    for name in _TEXT_COLS:
+        v = view[name] if name in view.columns else pd.Series(np.nan, index=keys)
+        out[name] = [sig.text_of(x) or (k if name in ("customer_id", "customer") else "-")
+                     for k, x in zip(keys, v.tolist())]
+    out["days_since_last"] = m["days_since_last"].astype(int)
+    out["usual_gap_days"] = gap.round(1)
+    out["p_alive"] = m["p_alive"].clip(0, 1)
+    out["expected_purchases_90"] = m["expected_purchases_90"].clip(lower=0)
+
+    risk = 100 * m["q_ok"].to_numpy(float)
+    pts = {"pts_model": risk.copy()}
+    new = 100 * m["q_now"].to_numpy(float)
+    new = np.maximum(new, risk)
+    days_since = m["days_since_last"].to_numpy(float)
+    new = new + (100 - new) * sig.rhythm(days, keys, days_since, gap)
+    pts["pts_overdue"] = new - risk
+    risk = new
+
+    sigs = sig.all_signals(o, frames, complaints, keys, out["rep"].where(out["rep"] != "-", ""), settings,
+                           asof_ts, lang)
+    texts: dict[str, pd.Series] = {}
+    for key, strength, text in sigs:
+        add = (100 - risk) * strength.to_numpy(float)
+        pts[key] = add
+        risk = risk + add
+        texts[key] = text
+    lost = (out["lifecycle"] == "Lost").to_numpy()
+    high = float(settings.risk_high)
+    lifted = np.where(lost, np.maximum(risk, high + (100 - high) * LOST_LIFT * risk / 100), risk)
+    pts["pts_lost"] = lifted - risk
+    risk = np.clip(lifted, 0, 100)
+
+    out["churn_risk"] = risk
+    out["risk_level"] = np.where(risk >= settings.risk_high, "High",
+                                 np.where(risk >= settings.risk_medium, "Medium", "Low"))
+    for key, _, _ in SIGNALS:
+        out[key] = np.clip(pts[key], 0, 100)
+
+    # Value at stake: 12-month revenue x margin (own where known, else the book's, else 1).
+    rev12 = pd.to_numeric(view.get("revenue_12m"), errors="coerce").fillna(0.0).clip(lower=0)
+    revenue = pd.to_numeric(view.get("revenue"), errors="coerce")
+    profit = pd.to_numeric(view.get("profit"), errors="coerce")
+    known = profit.notna() & (revenue > 0)
+    book = float(profit[known].sum() / revenue[known].sum()) if known.any() and revenue[known].sum() > 0 else 1.0
+    margin = (profit / revenue).where(known, book).clip(0, 1).fillna(1.0)
+    out["value_at_stake"] = rev12 * margin
+    out["revenue"], out["profit"] = revenue, profit
+    out["first_order"] = pd.to_datetime(view["first_order"], errors="coerce")
+    out["last_order"] = pd.to_datetime(view["last_order"], errors="coerce")
+    out["expected_loss"] = out["value_at_stake"] * risk / 100
+
+    out["reasons"], out["warning_signals"] = _reasons(out, m, gap, texts, note, horizon, settings, lang)
+    out = out[cols].sort_values(["churn_risk"], ascending=False, kind="mergesort")
+    out.attrs["model"] = m.attrs.get("params")
+    if note:
+        out.attrs["note"] = note
+    return out
+
+
+def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str, pd.Series],
+             note: str | None, horizon: float, settings: Any, lang: Lang) -> tuple[list[str], list[str]]:
+    sep = "; " if lang == "en" else "；"
+    reasons, signals = [], []
+    fallback = t(lang, " (signals only: the BG/NBD model could not be fitted on this order history)",
+                 " (仅按预警信号: 订单历史不足以拟合 BG/NBD 模型)") if note else ""
+    # Plain lists: row access through pandas is far too slow for 20,000+ customers.
+    since_l = out["days_since_last"].astype(int).tolist()
+    gap_l = gap.astype(float).tolist()
+    x_l = m["x"].tolist()
+    q_l = m["q_now"].tolist()
+    pts = {k: out[k].tolist() for k, _, _ in SIGNALS}
+    risk_l = out["churn_risk"].tolist()
+    lost_l = (out["lifecycle"] == "Lost").tolist()
+    text_l = {k: v.tolist() for k, v in texts.items()}
+    medium = float(settings.risk_medium)
+    for i in range(len(since_l)):
+        items: list[tuple[float, str]] = []
+        since, g = since_l[i], gap_l[i]
+        is_lost = lost_l[i]
+        if is_lost:  # one sentence for Lost, with the rhythm it broke
+            s = (t(lang, "no order for {d} days (usually every {g:.0f} days): Lost",
+                   "已 {d} 天未下单 (平时约每 {g:.0f} 天一单), 判定为流失客户", d=since, g=g) if x_l[i] > 0 else
+                 t(lang, "ordered once, {d} days ago: Lost", "仅下过 1 单, 已 {d} 天未再下单, 判定为流失客户",
+                   d=since))
+            items.append((101.0, s))
+        elif pts["pts_overdue"][i] >= 0.5 and since > g:
+            if x_l[i] > 0:
+                s = t(lang, "{d} days since the last order; usually orders every {g:.0f} days",
+                      "{d} 天未下单, 平时约每 {g:.0f} 天一单", d=since, g=g)
+            else:
+                s = t(lang, "ordered once, {d} days ago; customers here usually reorder within {g:.0f} days",
+                      "仅下过 1 单, 已 {d} 天; 客户通常约 {g:.0f} 天内再次下单", d=since, g=g)
+            items.append((pts["pts_overdue"][i], s))
+        for key, text in text_l.items():
+            if pts[key][i] >= 0.5 and text[i]:
+                items.append((pts[key][i], text[i]))
+        signal_items = [s for _, s in sorted(items, key=lambda p: -p[0])]
+        if not note and (pts["pts_model"][i] >= medium or (not items and risk_l[i] >= medium)):
+            items.append((pts["pts_model"][i], t(
+                lang, "model (BG/NBD): at the current buying rate, {p:.0%} chance of no order in the next"
+                " {h:.0f} days", "模型 (BG/NBD): 按目前的购买频率, 未来 {h:.0f} 天不下单的概率为 {p:.0%}",
+                p=q_l[i], h=horizon)))
+        items.sort(key=lambda p: -p[0])
+        text = sep.join(s for _, s in items) or t(lang, "no warning signs", "无预警信号")
+        reasons.append(text + fallback)
+        signals.append(sep.join(signal_items) or t(lang, "no warning signs recorded", "无预警记录"))
+    return reasons, signals
+
+
+# ---- win-back list ---------------------------------------------------------------------------
+def winback(customers: pd.DataFrame | None, churn: pd.DataFrame, frames: Frames, settings: Any,
+            lang: Lang = "zh", *, complaints: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Lost customers ranked by past value, with last contact, the signals before the loss and the reason.
+
+    Past value is classify's ``value`` where given, else revenue. Last contact is the later of
+    the last order and the last visit. "Signals before loss" are the early-warning signals
+    evaluated when the customer went quiet (last order + usual gap, by month), so a
+    complaint a year before the loss still shows. The recorded reason comes from the
+    master's 流失原因/Lost Reason, sorted into controllable or not by its words (seed 003).
+    ``complaints`` is the complaint tracker's frame; without it the master register is used.
+    """
+    cols = [c.key for c in WINBACK_COLUMNS]
+    lost = churn[churn["lifecycle"] == "Lost"]
+    if lost.empty:
+        return pd.DataFrame(columns=cols)
+    keys = lost.index
+    last_order = pd.to_datetime(lost["last_order"], errors="coerce")
+    asof = (last_order + pd.to_timedelta(lost["days_since_last"], unit="D")).max()
+    revenue = pd.to_numeric(lost["revenue"], errors="coerce").fillna(0.0)
+    value = revenue
+    if customers is not None and not customers.empty and "value" in (
+            customers.columns if "customer_key" in customers.columns else customers.reset_index().columns):
+        value = pd.to_numeric(_by_key(customers, keys)["value"], errors="coerce").fillna(revenue)
+    contact = last_order.copy()
+    v = frames.visits
+    if v is not None and {"customer_key", "visit_date"} <= set(v.columns):
+        vd = pd.to_datetime(v["visit_date"], errors="coerce")
+        vd = vd.where(vd <= asof)
+        last_visit = vd.groupby(v["customer_key"].astype(str)).max().reindex(keys)
+        contact = pd.concat([contact, last_visit], axis=1).max(axis=1)
+    reason = pd.Series("", index=keys)
+    m = frames.customers
+    if m is not None and {"customer_key", "lost_reason"} <= set(m.columns):
+        rec = {str(k): sig.text_of(x) for k, x in zip(m["customer_key"], m["lost_reason"]) if sig.text_of(x)}
+        reason = pd.Series([rec.get(k, "") for k in keys], index=keys)
+    out = pd.DataFrame(index=keys)
+    for name in ("customer_id", "customer", "tier", "days_since_last", "rep"):
+        out[name] = lost[name]
+    out["past_value"] = value.clip(lower=0)
+    out["revenue"] = revenue
+    out["last_order"] = last_order
+    out["last_contact"] = contact.fillna(last_order)
+    out["signals"] = _signals_before_loss(lost, frames, complaints, settings, asof, lang)
+    out["controllable"] = [_controllable(r, lang) for r in reason]
+    out["lost_reason"] = [r or t(lang, "not recorded: fill Lost Reason in the customer master",
+                                 "未记录: 请在客户档案填写流失原因") for r in reason]
+    out = out.sort_values(["past_value", "revenue"], ascending=False, kind="mergesort")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out[cols]
+
+
+def _signals_before_loss(lost: pd.DataFrame, frames: Frames, complaints: pd.DataFrame | None, settings: Any,
+                         asof: pd.Timestamp, lang: Lang) -> pd.Series:
+    o = _clean_orders(frames, asof)
+    register = complaints if complaints is not None else frames.complaints
+    quiet = pd.to_datetime(lost["last_order"]) + pd.to_timedelta(lost["usual_gap_days"].fillna(0), unit="D")
+    when = quiet.dt.to_period("M").dt.to_timestamp(how="end").dt.normalize().clip(upper=asof)
+    sep = "; " if lang == "en" else "；"
+    result = pd.Series("", index=lost.index, dtype=object)
+    for at, group in lost.groupby(when, sort=True):
+        keys = group.index
+        reg = None
+        if register is not None and "customer_key" in register.columns:
+            reg = register[register["customer_key"].astype(str).isin(keys)].copy()
+            received = pd.to_datetime(sig.column(reg, "received"), errors="coerce")
+            closed = pd.to_datetime(sig.column(reg, "closed"), errors="coerce")
+            reg = reg[received.isna() | (received <= at)]
+            reg["is_open"] = (closed.isna() | (closed > at)).loc[reg.index]
+            if "is_dissatisfied" not in reg.columns:
+                said = sig.column(reg, "satisfaction", "").astype(str).str.lower()
+                reg["is_dissatisfied"] = said.str.contains("不满|dissatisf|unsatisf", regex=True)
+        parts = sig.all_signals(o[o["day"] <= at], frames, reg, keys,
+                                group["rep"].where(group["rep"] != "-", ""), settings, at, lang)
+        for k in keys:
+            found = [text[k] for _, strength, text in parts if strength[k] > 0 and text[k]]
+            result[k] = sep.join(found)
+    none = t(lang, "no warning signs recorded before the loss", "流失前无预警记录")
+    return result.where(result != "", none)
+
+
+def _controllable(reason: str, lang: Lang) -> str:
+    low = reason.lower()
+    if not low:
+        return t(lang, "Unknown", "未知")
+    if any(w in low for w in _UNCONTROLLABLE):
+        return t(lang, "Uncontrollable", "不可控")
+    if any(w in low for w in _CONTROLLABLE):
+        return t(lang, "Controllable", "可控")
+    return t(lang, "Unknown", "未知")
+
+
+# ---- cost of churn (seed 003) ---------------------------------------------------------------
+def churn_cost(customers: float, lost_share: float, revenue_each: float, margin: float) -> dict[str, float]:
+    """The textbook's chain: customers x share lost, x revenue each, x margin (seed 003)."""
+    lost = customers * lost_share
+    revenue_lost = lost * revenue_each
+    return {"lost": lost, "revenue_lost": revenue_lost, "profit_lost": revenue_lost * margin}
+
+
+def churn_cost_summary(customers_frame: pd.DataFrame | None, churn: pd.DataFrame, settings: Any,
+                       lang: Lang = "zh") -> list[tuple[str, str, float, str]]:
+    """Dashboard rows (en, zh, value, kind) computing the textbook's churn cost on this workbook.
+
+    Customers = those with an order; lost share = Lost among them; revenue each = a lost
+    customer's yearly revenue while it bought (revenue over its active years, at least one);
+    margin = the book's profit / revenue where profit is known (rows left out otherwise).
+    """
+    n = len(churn)
+    if n == 0:
+        return [("Customers who ordered", "下单客户数", 0.0, "int")]
+    view = churn.copy()
+    if customers_frame is not None and not customers_frame.empty:
+        c = customers_frame.set_index("customer_key") if "customer_key" in customers_frame.columns \
+            else customers_frame
+        c = c[~c.index.duplicated()]
+        c.index = c.index.astype(str)
+        for name in ("revenue", "profit", "first_order", "last_order", "median_gap_days"):
+            if name in c.columns:
+                view[name] = c[name].reindex(view.index)
+    lost = view["lifecycle"] == "Lost"
+    revenue = pd.to_numeric(view.get("revenue", pd.Series(np.nan, index=view.index)), errors="coerce")
+    years = pd.Series(1.0, index=view.index)
+    if "first_order" in view.columns and "last_order" in view.columns:
+        span = (pd.to_datetime(view["last_order"]) - pd.to_datetime(view["first_order"])).dt.days
+        years = ((span + view["usual_gap_days"]) / 365.0).clip(lower=1.0).fillna(1.0)
+    yearly = (revenue / years)
+    pool = yearly[lost] if lost.any() else yearly
+    revenue_each = float(pool.mean()) if pool.notna().any() else 0.0
+    share = float(lost.mean())
+    profit = pd.to_numeric(view.get("profit", pd.Series(np.nan, index=view.index)), errors="coerce")
+    known = profit.notna() & (revenue > 0)
+    margin = float(profit[known].sum() / revenue[known].sum()) if known.any() else None
+    cost = churn_cost(n, share, revenue_each, margin if margin is not None else 1.0)
+    rows: list[tuple[str, str, float, str]] = [
+        ("Customers who ordered", "下单客户数", float(n), "int"),
+        ("Lost customers", "流失客户数", float(lost.sum()), "int"),
+        ("Lost share", "流失率", share, "pct"),
+        ("Yearly revenue per lost customer", "每个流失客户的年销售额", revenue_each, "money"),
+        ("Revenue lost a year (customers x share x revenue)", "每年流失的销售额 (客户数×流失率×单客销售额)",
+         cost["revenue_lost"], "money"),
+    ]
+    if margin is not None:
+        rows += [("Margin", "利润率", margin, "pct"),
+                 ("Profit lost a year (revenue lost x margin)", "每年流失的利润 (流失销售额×利润率)",
+                  cost["profit_lost"], "money")]
+    rows += [
+        ("High-risk customers now", "当前高风险客户数", float((churn["risk_level"] == "High").sum()), "int"),
+        ("Expected loss, next 12 months", "预计未来12个月损失", float(churn["expected_loss"].sum()), "money"),
+    ]
+    return rows

@@ -1,0 +1,208 @@
+"""The `xlcrm` command: a thin layer over `xlcrm.refresh` and `xlcrm.demo`.
+
+Exit codes: 0 success; 1 a file could not be used (one plain line, no traceback, the
+file unchanged); 2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from xlcrm import __version__
+from xlcrm.errors import UnusableWorkbook, XlcrmError
+from xlcrm.i18n import t
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="xlcrm: customer classification, churn risk, visit plans and complaint logs "
+                       "inside your Excel workbooks.")
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_STEPS = ["read", "classify", "complaints", "churn", "visits", "tables", "write"]
+_STEP_LABELS = {"read": ("reading", "读取"), "classify": ("classifying customers", "客户分级"),
+                "complaints": ("tracking complaints", "投诉跟踪"), "churn": ("scoring churn risk", "流失预警"),
+                "visits": ("planning visits", "拜访计划"), "tables": ("building tables", "生成表格"),
+                "write": ("writing", "写入")}
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"xlcrm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                          help="Show the version and exit.")] = None) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _parse_asof(value: Optional[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2026-11-20") from None
+
+
+@app.command()
+def refresh(
+    files: Annotated[list[Path], typer.Argument(help="Order workbooks (.xlsx/.xlsm) to refresh.")],
+    asof: Annotated[Optional[str], typer.Option("--asof", help="Figures as of this date (YYYY-MM-DD); "
+                                                "default: the settings sheet's 统计日期, else today.")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="zh or en; default: the workbook's language.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result sheets to this new "
+                                                   "workbook instead of into FILE.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (.toml or .json) for "
+                                                   "batch runs; the workbook's settings sheet wins.")] = None,
+    ics: Annotated[Optional[Path], typer.Option("--ics", help="Also write each rep's visit plan as an .ics "
+                                                "calendar into this folder.")] = None,
+    backups: Annotated[int, typer.Option("--backups", min=0, help="Backups of the previous version to keep.")] = 3,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems and the result line.")] = False,
+) -> None:
+    """Read FILE's orders, deliveries, customers, complaints and visits; add xlcrm's sheets to it."""
+    the_asof = _parse_asof(asof)
+    if lang is not None and lang not in ("zh", "en"):
+        raise typer.BadParameter(f"'{lang}' is not a language; use zh or en", param_hint="--lang")
+    if output is not None and len(files) > 1:
+        raise typer.BadParameter("--output takes one FILE; refresh several files in place, or one at a time",
+                                 param_hint="--output")
+    if output is not None and output.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise typer.BadParameter(f"'{output}' must end in .xlsx", param_hint="--output")
+    from xlcrm.refresh import refresh as run
+    from xlcrm.settings import Settings
+
+    base = None
+    config_issues = []
+    if config is not None:
+        try:
+            base, config_issues = Settings.from_file(config)
+        except (OSError, ValueError) as exc:
+            err.print(f"{config}: cannot read the settings file ({exc}) — fix it or leave out --config")
+            raise typer.Exit(1) from None
+
+    failed = 0
+    for path in files:
+        try:
+            report = _run_one(run, path, asof=the_asof, lang=lang, output=output, settings=base,
+                              config_issues=config_issues, backups=backups, quiet=quiet)
+        except UnusableWorkbook as exc:
+            err.print(str(exc), markup=False)
+            failed += 1
+            continue
+        except XlcrmError as exc:
+            err.print(f"{path}: {exc}", markup=False)
+            failed += 1
+            continue
+        if ics is not None:
+            _write_ics(report, ics, quiet=quiet)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _run_one(run, path: Path, *, quiet: bool, **kwargs):  # type: ignore[no-untyped-def]
+    if not path.exists():
+        raise UnusableWorkbook(path, "file not found", "check the path and the file name")
+    if quiet or not sys.stderr.isatty():
+        report = run(path, **kwargs)
+    else:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as bar:
+            task = bar.add_task(f"{path.name}", total=len(_STEPS))
+
+            def step(name: str) -> None:
+                if name in _STEPS:
+                    bar.update(task, completed=_STEPS.index(name),
+                               description=f"{path.name}: {_STEP_LABELS[name][0]}")
+            report = run(path, progress=step, **kwargs)
+    _print_report(report, quiet=quiet)
+    return report
+
+
+def _print_report(report, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    lang = report.lang
+    if not quiet:
+        console.print(t(lang, "How xlcrm read {name}:", "xlcrm 如何读取 {name}:", name=report.path.name))
+        table = Table(show_header=True, header_style="bold")
+        for head in (t(lang, "Sheet", "工作表"), t(lang, "Role", "用途"), t(lang, "Header row", "表头行"),
+                     t(lang, "Rows", "行数"), t(lang, "Skipped", "跳过"), t(lang, "Columns", "列对应")):
+            table.add_column(head, overflow="fold")
+        for s in report.read.sheets:
+            mapping = ", ".join(f"{h}→{f}" for h, f in s.mapping.items())
+            if s.unmapped:
+                mapping += t(lang, "; not used: ", "; 未使用: ") + ", ".join(map(str, s.unmapped))
+            table.add_row(s.sheet, s.role, str(s.header_row or ""), str(s.rows), str(s.skipped), mapping)
+        console.print(table)
+        sm = report.summary
+        console.print(t(lang, "As of {asof}: {customers} customers, {high} at high churn risk, {visits} visits "
+                              "planned, {complaints} complaints tracked.",
+                        "统计日期 {asof}: 客户 {customers} 个, 高流失风险 {high} 个, 计划拜访 {visits} 次, "
+                        "跟踪投诉 {complaints} 件。",
+                        asof=report.asof, customers=sm.get("customers", 0), high=sm.get("high_risk", 0),
+                        visits=sm.get("visits", 0), complaints=sm.get("complaints", 0)))
+        if report.backup:
+            console.print(t(lang, "Previous version kept as {b}", "上一版本已备份到 {b}", b=report.backup))
+    n = len(report.issues)
+    issues = (t(lang, "{n} data issues (see the sheet {s})", "{n} 个数据问题（见工作表 {s}）", n=n,
+                s=t(lang, "CRM Data Issues", "数据问题")) if n else t(lang, "no data issues", "无数据问题"))
+    console.print(t(lang, "Wrote {sheets} to {out}; {issues}.", "已写入 {sheets} 到 {out}；{issues}。",
+                    sheets=", ".join(report.written), out=report.output, issues=issues), markup=False)
+
+
+def _write_ics(report, folder: Path, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    from xlcrm.visits import to_ics
+
+    plan = report.computed.visits if report.computed else None
+    if plan is None or not len(plan):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for rep in sorted(plan["rep"].dropna().unique()):
+        safe = "".join(ch for ch in str(rep) if ch.isalnum() or ch in "-_ ") or "rep"
+        target = folder / f"{report.path.stem}-{safe}.ics"
+        target.write_text(to_ics(plan, rep, lang=report.lang, asof=report.asof), encoding="utf-8", newline="")
+        if not quiet:
+            console.print(t(report.lang, "Calendar for {rep}: {p}", "{rep} 的日历: {p}", rep=rep, p=target))
+
+
+@app.command()
+def demo(directory: Annotated[Path, typer.Argument(help="Folder to write the demo workbooks into.")] = Path("."),
+         ) -> None:
+    """Write the demo workbooks (a Chinese sales office ledger and a small English one) into DIRECTORY."""
+    from xlcrm.demo import make_demos
+
+    try:
+        paths = make_demos(directory)
+    except OSError as exc:
+        err.print(f"{directory}: cannot write the demo workbooks ({exc.strerror}) — choose a folder you can write to")
+        raise typer.Exit(1) from None
+    for p in paths:
+        console.print(str(p))
+
+
+def _mount_excel() -> None:
+    try:
+        from xlcrm.excel.cli import excel_app
+    except ImportError:  # the Excel layer is optional
+        return
+    app.add_typer(excel_app, name="excel", help="Build and install the Excel add-in (ribbon and UDFs).")
+
+
+_mount_excel()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

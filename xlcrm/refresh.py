@@ -1,0 +1,178 @@
+"""The pipeline: read the workbook, compute every result, write xlcrm's sheets back.
+
+``compute`` is pure (frames in, sheet specs out) and shared by the CLI, the ribbon and
+tests; ``refresh`` adds the file I/O around it. Order matters: complaints feed churn
+(open, overdue, dissatisfied complaints are warning signs), and tiers, churn and
+complaints all feed the visit plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from xlcrm import churn, classify, complaints, dashboard, visits
+from xlcrm.i18n import sheet_name
+from xlcrm.model import Column, Frames, Issue, Lang, Results, SheetSpec, TableSpec
+from xlcrm.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+ISSUE_COLUMNS = [
+    Column("sheet", "Sheet", "工作表", width=16),
+    Column("cell", "Cell", "单元格", width=10),
+    Column("problem", "Problem", "问题", width=60),
+    Column("fix", "Fix", "处理建议", width=60),
+]
+
+
+@dataclass
+class Computed:
+    """The intermediate frames of one run (handy for tests and the ribbon)."""
+
+    customers: pd.DataFrame
+    churn: pd.DataFrame
+    complaints: pd.DataFrame
+    visits: pd.DataFrame
+    unplaced: pd.DataFrame
+    results: Results
+
+
+def resolve_settings(frames: Frames, *, base: Settings | None = None, sheet: str = "设置",
+                     cells: dict[str, str] | None = None) -> tuple[Settings, list[Issue]]:
+    """Settings from the workbook's settings sheet on top of ``base`` (config file or defaults)."""
+    return Settings.from_mapping(frames.settings or {}, sheet=sheet, cells=cells, base=base)
+
+
+def resolve_asof(asof: dt.date | None, settings: Settings) -> dt.date:
+    """--asof wins, then the settings sheet's 统计日期 / As-of date, then today."""
+    return asof or settings.asof or dt.date.today()
+
+
+def _filter_asof(frames: Frames, asof: dt.date) -> Frames:
+    """Orders after the as-of date are ignored (DESIGN invariant 5)."""
+    cutoff = pd.Timestamp(asof)
+    orders = frames.orders
+    if "order_date" in orders:
+        orders = orders[orders["order_date"].isna() | (orders["order_date"] <= cutoff)]
+    return Frames(orders=orders, deliveries=frames.deliveries, customers=frames.customers,
+                  complaints=frames.complaints, visits=frames.visits, history=frames.history,
+                  settings=frames.settings, issues=list(frames.issues))
+
+
+def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
+            progress: Progress | None = None, extra_issues: list[Issue] | None = None) -> Computed:
+    """Every result table of one refresh, as sheet specs in the workbook's language."""
+    step = progress or (lambda _msg: None)
+    frames = _filter_asof(frames, asof)
+
+    step("classify")
+    customers = classify.classify(frames, settings, asof, lang)
+    step("complaints")
+    tracked = complaints.track(frames, customers, settings, asof, lang)
+    step("churn")
+    risk = churn.score(frames, customers, tracked, settings, asof, lang)
+    step("visits")
+    plan, unplaced = visits.plan(frames, customers, risk, tracked, settings, asof, lang)
+
+    step("tables")
+    key_accounts = classify.key_accounts(customers, settings, lang)
+    history = classify.update_history(frames.history, customers, asof, settings)
+    winback = churn.winback(customers, risk, frames, settings, lang)
+    issues = list(frames.issues) + list(extra_issues or [])
+    dash = dashboard.build(frames=frames, customers=customers, churn=risk, complaints=tracked,
+                           plan=plan, unplaced=unplaced, issues=issues, settings=settings,
+                           asof=asof, lang=lang)
+
+    def sheet(role: str, *tables: TableSpec, hidden: bool = False) -> SheetSpec:
+        return SheetSpec(role=role, name=sheet_name(role, lang), tables=list(tables), hidden=hidden)
+
+    visit_tables = [TableSpec("xlcrm_visits", plan, visits.VISIT_COLUMNS)]
+    if len(unplaced):
+        visit_tables.append(TableSpec(
+            "xlcrm_visits_unplaced", unplaced, visits.UNPLACED_COLUMNS,
+            anchor=dashboard.anchor_right_of(visits.VISIT_COLUMNS, row=2),
+            title="未能安排的拜访" if lang == "zh" else "Visits that could not be placed"))
+    issue_frame = pd.DataFrame([i.as_row() for i in issues], columns=[c.key for c in ISSUE_COLUMNS])
+
+    sheets = [
+        sheet("customers", TableSpec("xlcrm_customers", customers.reset_index(drop=True),
+                                     classify.CUSTOMER_COLUMNS)),
+        sheet("churn", TableSpec("xlcrm_churn", risk.reset_index(drop=True), churn.CHURN_COLUMNS)),
+        sheet("visits", *visit_tables),
+        sheet("complaints", TableSpec("xlcrm_complaints", tracked.reset_index(drop=True),
+                                      complaints.COMPLAINT_COLUMNS)),
+        sheet("dashboard", *dash),
+        sheet("key_accounts", TableSpec("xlcrm_key_accounts", key_accounts, classify.KEY_ACCOUNT_COLUMNS)),
+        sheet("winback", TableSpec("xlcrm_winback", winback, churn.WINBACK_COLUMNS)),
+        sheet("issues", TableSpec("xlcrm_issues", issue_frame, ISSUE_COLUMNS)),
+        sheet("history", TableSpec("xlcrm_history", history, classify.HISTORY_COLUMNS)),
+    ]
+    summary = {
+        "asof": asof, "lang": lang, "customers": int(len(customers)),
+        "high_risk": int((risk["risk_level"] == "High").sum()) if len(risk) else 0,
+        "visits": int(len(plan)), "unplaced": int(len(unplaced)),
+        "complaints": int(len(tracked)), "issues": len(issues),
+    }
+    return Computed(customers, risk, tracked, plan, unplaced, Results(sheets, issues, summary))
+
+
+@dataclass
+class RefreshReport:
+    """What one refresh read, computed and wrote: the CLI prints it."""
+
+    path: Path
+    output: Path
+    asof: dt.date
+    lang: Lang
+    read: object  # xlcrm.workbook.read.ReadResult
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    backup: Path | None = None
+    summary: dict[str, object] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    computed: Computed | None = None
+
+
+def refresh(path: str | Path, *, asof: dt.date | None = None, lang: Lang | None = None,
+            output: str | Path | None = None, settings: Settings | None = None,
+            config_issues: list[Issue] | None = None, backups: int = 3,
+            progress: Progress | None = None) -> RefreshReport:
+    """Read ``path``, compute, and write xlcrm's sheets in place (default) or to ``output``.
+
+    Raises ``xlcrm.errors.UnusableWorkbook`` (and subclasses) before anything is written
+    when the file cannot be used; the file is then unchanged.
+    """
+    from xlcrm.workbook import package, read, write
+
+    step = progress or (lambda _msg: None)
+    path = Path(path)
+    if output is None:
+        write.check_lock(path)  # refuse early: Excel has it open
+    package.check_package(path)
+    step("read")
+    result = read.read_workbook(path, progress=step)
+    frames = result.frames
+    settings_sheet = next((s.sheet for s in result.sheets if s.role == "settings"), "设置")
+    resolved, setting_issues = resolve_settings(frames, base=settings, sheet=settings_sheet,
+                                                cells=result.settings_cells)
+    the_lang: Lang = lang or (resolved.lang if resolved.lang in ("zh", "en") else None) or result.lang
+    the_asof = resolve_asof(asof, resolved)
+    computed = compute(frames, resolved, the_asof, the_lang, progress=step,
+                       extra_issues=list(config_issues or []) + setting_issues)
+    step("write")
+    if output is None:
+        written = write.write_in_place(path, computed.results.sheets, lang=the_lang, backups=backups)
+    else:
+        written = write.write_new(Path(output), computed.results.sheets, lang=the_lang)
+    return RefreshReport(path=path, output=Path(written.path), asof=the_asof, lang=the_lang, read=result,
+                         written=list(written.written), removed=list(written.removed),
+                         backup=written.backup, summary=computed.results.summary,
+                         issues=computed.results.issues, computed=computed)

@@ -1,0 +1,483 @@
+"""Cell values as people type them: numbers stored as text, dates in many forms, ids.
+
+Each parser takes a column (a ``pandas.Series`` of whatever the loader produced:
+floats, ints, datetimes, dates, bools, strings, None/NaN) and returns the parsed
+values plus a boolean ``bad`` mask of cells that hold something but cannot be read.
+Blank cells are neither parsed nor bad. Work is vectorised: the common forms go
+through pandas' C parsers on the whole column; only what they reject is looked at
+one distinct value at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlcrm.schema import TOTAL_WORDS
+
+__all__ = [
+    "BLANK_MARKS",
+    "cell_address",
+    "column_letter",
+    "is_blank",
+    "is_total_text",
+    "normalise_text",
+    "parse_date",
+    "parse_dates",
+    "parse_flags",
+    "parse_ids",
+    "parse_number",
+    "parse_numbers",
+    "text_of",
+    "total_mask",
+]
+
+# A lone dash means "nothing here" in hand-kept sheets.
+BLANK_MARKS = frozenset({"-", "--", "—", "——", "–", "－", "/", "n/a", "N/A", "无", "空"})
+
+_EXCEL_EPOCH_1900 = np.datetime64("1899-12-30", "ns")
+_EXCEL_EPOCH_1904 = np.datetime64("1904-01-01", "ns")
+_MAX_SERIAL = 109574  # 2199-12-31: later serials are not business dates (and overflow datetime64[ns])
+
+_CURRENCY = re.compile(r"(?i)(rmb|cny|usd|hkd|eur|人民币|万元|元|圆|块|[¥￥$€£])")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_YMD = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+    r"(?:\s*[T\s]\s*(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2}(?:\.\d+)?)\s*秒?)?)?\s*$"
+)
+_EN_DATE_FORMATS = ("%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%b %d %Y")
+
+
+def column_letter(col: int) -> str:
+    """1 -> A, 27 -> AA."""
+    out = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_address(row: int, col: int) -> str:
+    """1-based row and column -> "F18"."""
+    return f"{column_letter(col)}{row}"
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value)):
+        return True
+    if isinstance(value, str):
+        s = value.strip()
+        return not s or s in BLANK_MARKS
+    return False
+
+
+def text_of(value: Any) -> str:
+    """How a value is quoted in a problem message."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _blank_mask(s: pd.Series) -> np.ndarray:
+    """Blank cells: None/NaN/NaT, whitespace, a lone dash."""
+    na = s.isna().to_numpy()
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        strs = s.where(~na)
+        is_str = _is_str_mask(s, na)
+        if is_str.any():
+            st = strs[is_str].astype(str).str.strip()
+            na = na.copy()
+            na[is_str] = (st.eq("") | st.isin(BLANK_MARKS)).to_numpy()
+    return na
+
+
+def _is_str_mask(s: pd.Series, na: np.ndarray) -> np.ndarray:
+    if s.dtype != object:
+        return ~na
+    return np.fromiter((type(v) is str for v in s.to_numpy()), bool, len(s)) & ~na
+
+
+# ---------------------------------------------------------------------------- numbers
+
+def _clean_number_text(text: str) -> float | None:
+    """One text cell -> number, or None when it is not one."""
+    s = _nfkc(text).strip()
+    if not s or s in BLANK_MARKS:
+        return None
+    neg = False
+    if (s.startswith("(") and s.endswith(")")) or (s.startswith("（") and s.endswith("）")):
+        neg, s = True, s[1:-1].strip()
+    pct = s.endswith("%")
+    if pct:
+        s = s[:-1].strip()
+    s = _CURRENCY.sub("", s).replace(" ", "").replace("\u00a0", "")
+    if s.startswith("-") and s[1:2] in {"¥", "$"}:
+        s = "-" + s[2:]
+    if "," in s:
+        if not _GROUPED.match(s):
+            return None
+        s = s.replace(",", "")
+    if not _NUMBER.match(s):
+        return None
+    x = float(s)
+    if not math.isfinite(x):
+        return None
+    if neg:
+        x = -abs(x)
+    return x / 100 if pct else x
+
+
+def parse_number(value: Any) -> float | None:
+    """One cell -> float; None for blank; raises ValueError for a value that is not a number."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)  # noqa: TRY004 - one error type for "not a number", whatever the cell held
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        x = float(value)
+        if not math.isfinite(x):
+            raise ValueError(value)
+        return x
+    if isinstance(value, str):
+        x = _clean_number_text(value)
+        if x is None:
+            raise ValueError(value)
+        return x
+    raise ValueError(value)
+
+
+def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column -> (float64 array, bad mask)."""
+    s = values.reset_index(drop=True)
+    n = len(s)
+    out = np.full(n, np.nan)
+    blank = _blank_mask(s)
+    if blank.all():
+        return out, np.zeros(n, bool)
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        out = s.to_numpy(dtype=float, na_value=np.nan).copy()
+        bad = ~np.isfinite(out) & ~blank
+        out[bad] = np.nan
+        return out, bad
+    obj = s.astype(object) if s.dtype != object else s
+    todo = ~blank
+    if s.dtype == object:
+        kinds = np.fromiter((type(v) in (bool, np.bool_) for v in obj.to_numpy()), bool, n)
+        todo &= ~kinds
+    fast = pd.to_numeric(obj.where(todo), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ok = todo & np.isfinite(fast)
+    out[ok] = fast[ok]
+    rest = todo & ~ok
+    bad = ~blank & ~todo  # bools
+    if rest.any():
+        vals = obj.to_numpy()[rest]
+        uniq: dict[Any, float | None] = {}
+        parsed = np.empty(len(vals))
+        for i, v in enumerate(vals):
+            key = (type(v), v) if not isinstance(v, float) else (float, v)
+            if key not in uniq:
+                uniq[key] = _clean_number_text(v) if isinstance(v, str) else None
+            r = uniq[key]
+            parsed[i] = np.nan if r is None else r
+        out[rest] = parsed
+        bad[rest] = np.isnan(parsed)
+    return out, bad
+
+
+# ---------------------------------------------------------------------------- dates
+
+_KIND: dict[type, int] = {
+    dt.datetime: 1, pd.Timestamp: 1, np.datetime64: 1, dt.date: 2, float: 3, int: 3, np.float64: 3, np.int64: 3,
+    np.float32: 3, np.int32: 3, str: 4, np.str_: 4,
+}
+
+
+def _serial_to_ns(x: np.ndarray, date1904: bool) -> np.ndarray:
+    epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH_1900
+    if not date1904:
+        # Excel counts a phantom 1900-02-29 (serial 60): serials below it are one day later.
+        x = np.where(x < 60, x + 1, x)
+    ns = np.round(x * 86_400_000_000).astype("int64") * 1000  # to the microsecond, as Excel shows
+    return epoch + ns.astype("timedelta64[ns]")
+
+
+def _date_from_text(text: str, date1904: bool) -> np.datetime64 | None:
+    s = _nfkc(text).strip()
+    m = _YMD.match(s)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        h = int(m.group(4) or 0)
+        mi = int(m.group(5) or 0)
+        sec = float(m.group(6) or 0)
+        if not 1900 <= y <= 2199:
+            return None
+        try:
+            base = dt.datetime(y, mo, d, h, mi)
+        except ValueError:
+            return None
+        return np.datetime64(base, "ns") + np.timedelta64(round(sec * 1e6), "us")
+    if s.isdigit() and len(s) == 8 and 1900 <= int(s[:4]) <= 2199:
+        try:
+            return np.datetime64(dt.datetime(int(s[:4]), int(s[4:6]), int(s[6:])), "ns")
+        except ValueError:
+            return None
+    if _NUMBER.match(s):
+        x = float(s)
+        if 1 <= x <= _MAX_SERIAL:
+            return _serial_to_ns(np.array([x]), date1904)[0]
+        return None
+    for fmt in _EN_DATE_FORMATS:
+        try:
+            d = dt.datetime.strptime(s, fmt)
+            return np.datetime64(d, "ns") if 1900 <= d.year <= 2199 else None
+        except ValueError:
+            continue
+    return None
+
+
+def _date_from_number(x: float, date1904: bool) -> np.datetime64 | None:
+    if not math.isfinite(x):
+        return None
+    if 1 <= x <= _MAX_SERIAL:
+        return _serial_to_ns(np.array([x]), date1904)[0]
+    if x.is_integer() and 19000101 <= x <= 21991231:  # 20240105 typed as a number
+        return _date_from_text(str(int(x)), date1904)
+    return None
+
+
+def parse_date(value: Any, *, date1904: bool = False) -> pd.Timestamp | None:
+    """One cell -> Timestamp; None for blank; raises ValueError for a value that is not a date."""
+    if is_blank(value):
+        return None
+    r = parse_dates(pd.Series([value], dtype=object), date1904=date1904)
+    if r[1][0]:
+        raise ValueError(value)
+    return r[0].iloc[0]
+
+
+def parse_dates(values: pd.Series, *, date1904: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """A column -> (datetime64[ns] Series, bad mask). Serials follow the workbook's date system."""
+    s = values.reset_index(drop=True)
+    n = len(s)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    blank = _blank_mask(s)
+    bad = np.zeros(n, bool)
+    if blank.all():
+        return pd.Series(out, dtype="datetime64[ns]"), bad
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        r = pd.Series(s.to_numpy(), dtype="datetime64[ns]") if s.dt.tz is None else s.dt.tz_localize(None)
+        return r.astype("datetime64[ns]"), bad
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        x = s.to_numpy(dtype=float, na_value=np.nan)
+        todo = ~blank
+        for i in np.flatnonzero(todo):
+            r = _date_from_number(float(x[i]), date1904)
+            if r is None:
+                bad[i] = True
+            else:
+                out[i] = r
+        return pd.Series(out, dtype="datetime64[ns]"), bad
+    arr = s.to_numpy(dtype=object) if s.dtype != object else s.to_numpy()
+    todo = ~blank
+    if s.dtype == object:
+        # Typed cells first: datetimes, dates, serial numbers.
+        kind = np.fromiter((_KIND.get(type(v), 5) for v in arr), np.int8, n)
+        is_dt = (kind == 1) & todo
+        if is_dt.any():
+            out[is_dt] = [np.datetime64(pd.Timestamp(v).tz_localize(None), "ns") for v in arr[is_dt]]
+        is_d = (kind == 2) & todo
+        for i in np.flatnonzero(is_d):
+            out[i] = np.datetime64(arr[i], "ns")
+        is_num = (kind == 3) & todo
+        if is_num.any():
+            x = np.array([float(v) for v in arr[is_num]])
+            ok = (x >= 1) & (x <= _MAX_SERIAL)
+            conv = np.full(len(x), np.datetime64("NaT"), dtype="datetime64[ns]")
+            conv[ok] = _serial_to_ns(x[ok], date1904)
+            for j in np.flatnonzero(~ok):
+                r = _date_from_number(x[j], date1904)
+                if r is not None:
+                    conv[j] = r
+            out[is_num] = conv
+            bad[is_num] = np.isnat(conv)
+        is_s = (kind == 4) & todo
+        other = todo & ~is_dt & ~is_d & ~is_num & ~is_s
+        bad |= other
+        todo = is_s
+    if todo.any():
+        strs = pd.Series(arr[todo], dtype=object).astype(str).str.strip()
+        # The loader's own rendering of date cells, and ISO text: pandas' C parser.
+        fast = pd.to_datetime(strs, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+        miss = fast.isna().to_numpy()
+        if miss.any():
+            fast2 = pd.to_datetime(strs[miss], format="%Y-%m-%d", errors="coerce")
+            fast[miss] = fast2
+        years = fast.dt.year
+        fast = fast.where((years >= 1900) & (years <= 2199))
+        miss = fast.isna().to_numpy()
+        vals = fast.astype("datetime64[ns]").to_numpy().copy()
+        if miss.any():
+            cache: dict[str, np.datetime64 | None] = {}
+            strs_arr = strs.to_numpy(dtype=object)
+            for j in np.flatnonzero(miss):
+                t = strs_arr[j]
+                if t not in cache:
+                    cache[t] = _date_from_text(t, date1904)
+                r = cache[t]
+                vals[j] = np.datetime64("NaT") if r is None else r
+        idx = np.flatnonzero(todo)
+        out[idx] = vals
+        bad[idx] = np.isnat(vals)
+    return pd.Series(out, dtype="datetime64[ns]"), bad
+
+
+# ---------------------------------------------------------------------------- ids, text
+
+_INT_TEXT = re.compile(r"^([+-]?\d+)\.0*$")
+_SPACES = re.compile(r"\s+")
+
+
+def _norm_text_one(v: Any) -> str | None:
+    if isinstance(v, str):
+        t = _SPACES.sub(" ", _nfkc(v)).strip()
+        return t or None
+    return text_of(v) or None
+
+
+def _factorized(values: pd.Series, normalise: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Apply ``normalise`` to each distinct value once; the result shares one str per distinct
+    value (a 1M-row column of 5,000 customer names holds 5,000 strings, not 1M)."""
+    s = values.reset_index(drop=True)
+    if not len(s):
+        return np.full(0, None, dtype=object)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    table = np.empty(len(uniq) + 1, dtype=object)
+    table[:-1] = normalise(np.asarray(uniq, dtype=object))
+    table[-1] = None  # code -1: blank
+    return table[codes]
+
+
+def _normalise_uniques(vals: np.ndarray) -> np.ndarray:
+    out = np.full(len(vals), None, dtype=object)
+    is_str = np.fromiter((isinstance(v, str) for v in vals), bool, len(vals))
+    for i in np.flatnonzero(~is_str):
+        out[i] = _norm_text_one(vals[i])
+    if is_str.any():
+        # Arrow kernels: a column of 1M distinct order numbers is normalised in C.
+        import pyarrow as pa
+        import pyarrow.compute as pac
+
+        arr = pa.array(vals[is_str], type=pa.large_string())
+        arr = pac.utf8_normalize(arr, "NFKC")
+        arr = pac.utf8_trim_whitespace(pac.replace_substring_regex(arr, r"\s+", " "))
+        res = arr.to_numpy(zero_copy_only=False).astype(object)
+        res[res == ""] = None
+        out[is_str] = res
+    return out
+
+
+def normalise_text(values: pd.Series) -> np.ndarray:
+    """Strip, full-width -> half-width, collapse spaces; blanks -> None. Object array of str."""
+    return _factorized(values, _normalise_uniques)
+
+
+def _norm_id_one(v: Any) -> str | None:
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (float, np.floating)):
+        if not math.isfinite(v):
+            return None
+        return str(int(v)) if float(v).is_integer() else repr(float(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    t = _norm_text_one(v)
+    if t is None or t in BLANK_MARKS:
+        return None
+    m = _INT_TEXT.match(t)
+    return m.group(1) if m else t
+
+
+def parse_ids(values: pd.Series) -> np.ndarray:
+    """Customer/order ids: 1001, 1001.0 and "1001" are the same id. Object array of str/None."""
+    return _factorized(values, lambda u: np.array([_norm_id_one(v) for v in u] or [], dtype=object))
+
+
+# ---------------------------------------------------------------------------- totals lines, yes/no
+
+_TOTAL_ZH = tuple(w for w in TOTAL_WORDS if not w.isascii())
+_TOTAL_EN = tuple(sorted((w for w in TOTAL_WORDS if w.isascii()), key=len, reverse=True))
+# A name ending like a company is a customer even when it starts with 合计 or Total.
+_COMPANY = re.compile(r"(?i)(公司|厂|店|行|集团|中心|经营部|门市部?|商贸|贸易|科技|工作室|"
+                      r"\b(ltd|limited|inc|co|corp|corporation|llc|gmbh|company|group|trading|plc))\.?$")
+_TOTAL_STRIP = re.compile(r"[\s:：()（）\[\]【】\-_*=#.,，。]")
+
+
+def is_total_text(text: Any) -> bool:
+    """A cell that marks a totals line: 合计, 本月合计, 华东区小计：, Total, Grand total ..."""
+    if not isinstance(text, str):
+        return False
+    raw = text.strip()
+    s = _TOTAL_STRIP.sub("", raw).lower()
+    if not s or len(s) > 24 or _COMPANY.search(raw):
+        return False
+    for w in _TOTAL_ZH:
+        if (s.startswith(w) or s.endswith(w)) and len(s) <= len(w) + 6:
+            return True
+    words = re.sub(r"[^a-z0-9 ]", " ", raw.lower()).split()
+    if not words:
+        return False
+    joined = " ".join(words)
+    for w in _TOTAL_EN:
+        if joined == w or joined in (w + "s", "grand " + w):
+            return True
+        if w != "sum" and (joined.startswith(w + " ") or joined.endswith(" " + w)) and len(joined) <= len(w) + 13:
+            return True
+    return False
+
+
+def total_mask(values: np.ndarray) -> np.ndarray:
+    """is_total_text over a column, looking at each distinct value once."""
+    if not len(values):
+        return np.zeros(0, bool)
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    hit = np.array([is_total_text(u) for u in uniq] + [False], bool)
+    return hit[codes]
+
+
+_YES = {"是", "y", "yes", "true", "1", "已签收", "签收", "已收", "ok", "√", "✓", "done", "signed", "received"}
+_NO = {"否", "n", "no", "false", "0", "未签收", "未收", "×", "x", "pending"}
+
+
+def parse_flags(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    vals = normalise_text(s)
+    out = np.full(len(vals), None, dtype=object)
+    bad = np.zeros(len(vals), bool)
+    for i, v in enumerate(vals):
+        if v is None or v in BLANK_MARKS:
+            continue
+        t = v.lower()
+        if t in _YES:
+            out[i] = "Yes"
+        elif t in _NO:
+            out[i] = "No"
+        else:
+            bad[i] = True
+    return out, bad

@@ -1,0 +1,825 @@
+"""Read the workbook a sales office keeps into clean ``Frames``.
+
+``read_sheets`` is the engine: it takes each sheet's cells as loaded (``RawSheet``),
+finds the table by its headers (``headers.find_header``), drops title/note/blank/totals
+lines, parses text numbers and dates (``cells``) and reports every cell it cannot read as
+an ``Issue`` at its Excel address. ``read_workbook`` loads a file's sheets with fastexcel
+(python-calamine as the alternative engine) and feeds them to the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlcrm import i18n
+from xlcrm.errors import NoCustomerColumn, NoOrderTable, XlcrmError
+from xlcrm.model import Frames, Issue, Lang
+from xlcrm.schema import Field
+from xlcrm.workbook import cells as C
+from xlcrm.workbook.headers import HEADER_SCAN_ROWS, HeaderMatch, find_header, role_fields
+
+__all__ = [
+    "MAX_ISSUES_PER_COLUMN",
+    "RawSheet",
+    "ReadResult",
+    "SheetReport",
+    "load_sheets",
+    "read_sheets",
+    "read_workbook",
+]
+
+is_total_text = C.is_total_text  # re-exported: the pipeline and tests ask the reader what a totals line is
+
+log = logging.getLogger(__name__)
+
+MAX_ISSUES_PER_COLUMN = 1000  # beyond this one summary issue per column: a list of 1M rows helps no one
+
+_CUSTOMER_ROLES = ("orders", "deliveries", "customers", "complaints", "visits")
+_FRAME_ROLES = ("orders", "deliveries", "customers", "complaints", "visits")
+_MONEY = {"amount", "unit_price", "cost", "profit", "credit_limit"}
+_QTY = {"quantity", "ordered_qty", "returned_qty"}
+
+
+@dataclass
+class RawSheet:
+    """One sheet's cells as loaded, before any cleaning."""
+
+    name: str
+    rows: list[list[Any]] | pd.DataFrame  # values by position; row 0 is Excel row ``first_row``
+    first_row: int = 1
+    first_col: int = 1
+    merged: list[tuple[int, int, int, int]] | tuple = ()  # (row1, col1, row2, col2), 1-based, inclusive
+    date1904: bool = False
+
+
+@dataclass
+class SheetReport:
+    sheet: str
+    role: str  # orders, deliveries, customers, complaints, visits, settings, history, ignored, xlcrm
+    header_row: int  # 1-based Excel row of the header (0 when none)
+    rows: int  # data rows kept
+    skipped: int  # lines left out without an issue: totals, notes
+    mapping: dict[str, str]  # header as shown -> field key
+    unmapped: list[str]  # headers that became no field
+
+
+@dataclass
+class ReadResult:
+    frames: Frames
+    sheets: list[SheetReport]
+    lang: Lang
+    settings_cells: dict[str, str]
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def _as_frame(raw: RawSheet) -> pd.DataFrame:
+    if isinstance(raw.rows, pd.DataFrame):
+        df = raw.rows
+        df = df.set_axis(range(df.shape[1]), axis=1)
+        return df.reset_index(drop=True)
+    rows = raw.rows
+    if not rows:
+        return pd.DataFrame()
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], columns=range(width), dtype=object)
+
+
+def _top_grid(df: pd.DataFrame, n: int) -> list[list[Any]]:
+    top = df.iloc[:n].astype(object)
+    return top.where(top.notna(), None).to_numpy().tolist()
+
+
+def _rel_merges(raw: RawSheet) -> list[tuple[int, int, int, int]]:
+    return [(r1 - raw.first_row, c1 - raw.first_col, r2 - raw.first_row, c2 - raw.first_col)
+            for r1, c1, r2, c2 in raw.merged]
+
+
+def _row_texts_have_total(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(rows), bool)
+    if len(rows) == 0:
+        return out
+    sub = df.iloc[rows]
+    for c in sub.columns:
+        out |= C.total_mask(sub[c].to_numpy(dtype=object))
+    return out
+
+
+class _IssueSink:
+    """Collects issues, capping each column at MAX_ISSUES_PER_COLUMN with one summary line."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.issues: list[Issue] = []
+        self._count: dict[tuple[str, str], int] = {}
+        self._last: dict[tuple[str, str], str] = {}
+
+    def add(self, sheet: str, cell: str, problem: str, fix: str, column: str = "") -> None:
+        key = (sheet, column)
+        n = self._count.get(key, 0) + 1
+        self._count[key] = n
+        if not column or n <= MAX_ISSUES_PER_COLUMN:
+            self.issues.append(Issue(sheet, cell, problem, fix))
+        else:
+            self._last[key] = cell
+
+    def finish(self) -> list[Issue]:
+        for (sheet, column), n in self._count.items():
+            if column and n > MAX_ISSUES_PER_COLUMN:
+                more = n - MAX_ISSUES_PER_COLUMN
+                self.issues.append(Issue(
+                    sheet, f"{column}:{self._last[(sheet, column)]}",
+                    i18n.t(self.lang, "{n} more cells in column {c} cannot be read (not listed one by one)",
+                           "{c} 列还有 {n} 个单元格无法读取（未逐一列出）", n=more, c=column),
+                    i18n.t(self.lang, "fix the cells listed above the same way", "按上面各行的方法修正")))
+        return self.issues
+
+
+def _noun(f: Field, lang: Lang) -> str:
+    if f.type == "date":
+        return i18n.t(lang, "a date", "日期")
+    if f.key in _MONEY:
+        return i18n.t(lang, "an amount", "金额")
+    if f.key in _QTY:
+        return i18n.t(lang, "a quantity", "数量")
+    if f.type == "flag":
+        return i18n.t(lang, "yes or no", "是/否")
+    return i18n.t(lang, "a number", "数字")
+
+
+def _fix(f: Field, lang: Lang) -> str:
+    if f.type == "date":
+        return i18n.t(lang, "type a date such as 2024-01-05, or clear the cell",
+                      "请填写日期，如 2024-01-05，或清空该单元格")
+    if f.type == "flag":
+        return i18n.t(lang, "type Yes or No", "请填写“是”或“否”")
+    return i18n.t(lang, "type a number such as 1234.50, or clear the cell",
+                  "请填写数字，如 1234.50，或清空该单元格")
+
+
+_EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                           "#CALC!", "#GETTING_DATA", "#ERROR"})
+
+
+def _ERROR_FIX(lang: Lang) -> str:
+    return i18n.t(lang, "the cell shows an Excel error: correct its formula, or type the value",
+                  "该单元格是 Excel 错误值：请修正公式，或直接填写数值")
+
+
+def _empty_frame(role: str) -> pd.DataFrame:
+    cols: dict[str, pd.Series] = {}
+    for f in role_fields(role):
+        cols[f.key] = pd.Series([], dtype=_dtype(f))
+    if role in _CUSTOMER_ROLES:
+        cols["customer_key"] = pd.Series([], dtype=object)
+    cols["source_sheet"] = pd.Series([], dtype=object)
+    cols["source_row"] = pd.Series([], dtype="int64")
+    return pd.DataFrame(cols)
+
+
+def _dtype(f: Field) -> str:
+    return {"date": "datetime64[ns]", "number": "float64"}.get(f.type, "object")
+
+
+# ---------------------------------------------------------------------------- one table
+
+@dataclass
+class _Found:
+    raw: RawSheet
+    df: pd.DataFrame
+    match: HeaderMatch | None
+    role: str
+
+
+def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFrame, int]:
+    """The rows below the header as a frame of canonical fields; returns (frame, skipped)."""
+    raw, df, hm, role = found.raw, found.df, found.match, found.role
+    assert hm is not None
+    sheet = raw.name
+    data = df.iloc[hm.row + 1:]
+    n = len(data)
+    excel_rows = raw.first_row + hm.row + 1 + np.arange(n)
+    fields = {f.key: f for f in role_fields(role)}
+    col_of = {key: c for c, key in hm.columns.items()}
+
+    # Merged cells below the header: a merged customer or date applies to each row it spans;
+    # a merged amount is counted once (where Excel keeps it).
+    data_merges = [m for m in _rel_merges(raw) if m[0] > hm.row]
+    cols_data: dict[str, pd.Series] = {}
+    for key, c in col_of.items():
+        s = data[c].reset_index(drop=True) if c in data.columns else pd.Series([None] * n, dtype=object)
+        if data_merges and fields[key].type != "number":
+            s = s.astype(object)
+            for r1, c1, r2, c2 in data_merges:
+                if c1 <= c <= c2 and r1 > hm.row:
+                    i1, i2 = r1 - hm.row - 1, min(r2 - hm.row - 1, n - 1)
+                    v = df.iat[r1, c1] if c1 in df.columns else None
+                    s.iloc[i1:i2 + 1] = v
+        cols_data[key] = s
+
+    out: dict[str, Any] = {}
+    bad: dict[str, np.ndarray] = {}
+    blank_all = np.ones(n, bool)
+    for key, s in cols_data.items():
+        f = fields[key]
+        if f.type == "date":
+            vals, b = C.parse_dates(s, date1904=raw.date1904)
+            out[key] = vals.to_numpy()
+            present = ~np.isnat(out[key]) | b
+        elif f.type == "number":
+            vals_n, b = C.parse_numbers(s)
+            out[key] = vals_n
+            present = ~np.isnan(vals_n) | b
+        elif f.type == "id":
+            out[key] = C.parse_ids(s)
+            b = np.zeros(n, bool)
+            present = ~pd.isna(out[key])
+        elif f.type == "flag":
+            out[key], b = C.parse_flags(s)
+            present = ~pd.isna(out[key]) | b
+        else:
+            out[key] = C.normalise_text(s)
+            b = np.zeros(n, bool)
+            present = ~pd.isna(out[key]) & ~pd.Series(out[key], dtype=object).isin(C.BLANK_MARKS).to_numpy()
+            out[key] = np.where(present, out[key], None)
+        bad[key] = b
+        blank_all &= ~present
+
+    keep = ~blank_all
+    skipped = 0
+    # A row with a readable number or date carries data; one with only text may be a note.
+    informative = np.zeros(n, bool)
+    for key, v in out.items():
+        t = fields[key].type
+        if t == "date":
+            informative |= ~np.isnat(v)
+        elif t == "number":
+            informative |= ~np.isnan(v)
+    if role in _CUSTOMER_ROLES:
+        ids = out.get("customer_id", np.full(n, None, dtype=object))
+        names = out.get("customer_name", np.full(n, None, dtype=object))
+        total_cust = C.total_mask(ids) | C.total_mask(names)
+        no_cust = (pd.isna(ids) & pd.isna(names)) if n else np.zeros(0, bool)
+        cand = np.flatnonzero(keep & no_cust)
+        total_row = np.zeros(n, bool)
+        total_row[cand] = _row_texts_have_total(data, cand)
+        notes = keep & no_cust & ~informative & ~total_row
+        totals = keep & (total_cust | total_row)
+        skipped += int(totals.sum()) + int(notes.sum())
+        keep &= ~totals & ~notes
+        missing = keep & no_cust
+        if missing.any():
+            c_first = raw.first_col + min(hm.columns)
+            c_last = raw.first_col + max(hm.columns)
+            for i in np.flatnonzero(missing):
+                r = int(excel_rows[i])
+                sink.add(sheet, f"{C.column_letter(c_first)}{r}:{C.column_letter(c_last)}{r}",
+                         i18n.t(lang, "row has no customer ID or name; left out",
+                                "该行没有客户编号或客户名称，未计入"),
+                         i18n.t(lang, "fill in the customer ID or name",
+                                "请填写客户编号或客户名称"))
+            keep &= ~missing
+
+    if role == "orders" and "order_date" in col_of:
+        d = out["order_date"]
+        no_date = keep & np.isnat(d)
+        if no_date.any():
+            c = raw.first_col + col_of["order_date"]
+            src = cols_data["order_date"]
+            for i in np.flatnonzero(no_date):
+                addr = C.cell_address(int(excel_rows[i]), c)
+                if bad["order_date"][i]:
+                    problem = i18n.t(lang, '"{v}" is not a date; the order is left out',
+                                     "“{v}”不是日期，该订单未计入", v=C.text_of(src.iat[i]))
+                else:
+                    problem = i18n.t(lang, "order date is empty; the order is left out",
+                                     "订单日期为空，该订单未计入")
+                sink.add(sheet, addr, problem, _fix(fields["order_date"], lang), "order_date")
+            keep &= ~no_date
+
+    # Cells that cannot be read in kept rows: left out, reported at their address.
+    for key, b in bad.items():
+        if role == "orders" and key == "order_date":
+            continue
+        rows_bad = np.flatnonzero(b & keep)
+        if not len(rows_bad):
+            continue
+        f = fields[key]
+        c = raw.first_col + col_of[key]
+        letter = C.column_letter(c)
+        src = cols_data[key]
+        for i in rows_bad:
+            v = C.text_of(src.iat[i])
+            sink.add(sheet, f"{letter}{int(excel_rows[i])}",
+                     i18n.t(lang, '"{v}" is not {what}', "“{v}”不是{what}", v=v, what=_noun(f, lang)),
+                     _ERROR_FIX(lang) if v in _EXCEL_ERRORS else _fix(f, lang), letter)
+
+    idx = np.flatnonzero(keep)
+    frame: dict[str, Any] = {}
+    for key, f in fields.items():
+        if key in out:
+            frame[key] = pd.Series(out[key][idx], dtype=_dtype(f))
+        else:
+            frame[key] = pd.Series(np.full(len(idx), np.nan if f.type == "number" else None, dtype=object),
+                                   dtype=_dtype(f))
+    if role in _CUSTOMER_ROLES:
+        frame["customer_key"] = pd.Series([None] * len(idx), dtype=object)
+    frame["source_sheet"] = pd.Series([sheet] * len(idx), dtype=object)
+    frame["source_row"] = pd.Series(excel_rows[idx], dtype="int64")
+    result = pd.DataFrame(frame)
+
+    if role == "orders":
+        # A blank amount with price and quantity given is their product; a bad amount stays out.
+        if "amount" in out:
+            amt_blank = np.isnan(out["amount"][idx]) & ~bad["amount"][idx]
+        else:
+            amt_blank = np.ones(len(idx), bool)
+        prod = result["unit_price"] * result["quantity"]
+        fill = amt_blank & prod.notna().to_numpy()
+        if fill.any():
+            result.loc[fill, "amount"] = prod[fill].round(2)
+        profit_blank = result["profit"].isna().to_numpy().copy()
+        if "profit" in out:
+            profit_blank &= ~bad["profit"][idx]
+        calc = result["amount"] - result["cost"]
+        fillp = profit_blank & calc.notna().to_numpy()
+        if fillp.any():
+            result.loc[fillp, "profit"] = calc[fillp]
+    return result, skipped
+
+
+def _read_settings(found: _Found, cells_out: dict[str, str]) -> tuple[dict[str, object], int]:
+    raw, df, hm = found.raw, found.df, found.match
+    if hm is not None:
+        kc = next(c for c, k in hm.columns.items() if k == "key")
+        vc = next(c for c, k in hm.columns.items() if k == "value")
+        start = hm.row + 1
+    else:  # a 设置 sheet without a header row: first two columns are label, value
+        kc, vc, start = 0, 1, 0
+    values: dict[str, object] = {}
+    rows = 0
+    for i in range(start, len(df)):
+        label = df.iat[i, kc] if kc < df.shape[1] else None
+        if C.is_blank(label):
+            continue
+        value = df.iat[i, vc] if vc < df.shape[1] else None
+        label = str(label).strip()
+        values[label] = _settings_value(value)
+        cells_out[label] = C.cell_address(raw.first_row + i, raw.first_col + vc)
+        rows += 1
+    return values, rows
+
+
+_RENDERED_DT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+_PLAIN_NUM = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _settings_value(value: Any) -> object:
+    """Undo the string loader's rendering of typed cells (dates, numbers)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, str):
+        s = value.strip()
+        if _RENDERED_DT.match(s):
+            return pd.Timestamp(s).to_pydatetime()
+        if _PLAIN_NUM.match(s):
+            return float(s)
+    return value
+
+
+# ---------------------------------------------------------------------------- customer keys
+
+def _assign_keys(frames: dict[str, pd.DataFrame]) -> None:
+    """customer_key: the ID, else the ID that name has elsewhere, else the normalised name."""
+    pairs = []
+    for role in _FRAME_ROLES:
+        df = frames.get(role)
+        if df is None or df.empty:
+            continue
+        both = df["customer_id"].notna() & df["customer_name"].notna()
+        if both.any():
+            pairs.append(df.loc[both, ["customer_name", "customer_id"]])
+    name_to_id: dict[str, str] = {}
+    if pairs:
+        p = pd.concat(pairs, ignore_index=True)
+        counts = p.groupby(["customer_name", "customer_id"], sort=True).size().reset_index(name="n")
+        counts = counts.sort_values(["customer_name", "n", "customer_id"], ascending=[True, False, True],
+                                    kind="mergesort")
+        name_to_id = dict(counts.drop_duplicates("customer_name")[["customer_name", "customer_id"]].to_numpy())
+    for role in _FRAME_ROLES:
+        df = frames.get(role)
+        if df is None:
+            continue
+        ids = df["customer_id"].to_numpy(dtype=object)
+        names = df["customer_name"].to_numpy(dtype=object)
+        keys = [i if i is not None else name_to_id.get(nm, nm) for i, nm in zip(ids, names)]
+        df["customer_key"] = pd.Series(keys, index=df.index, dtype=object)
+
+
+# ---------------------------------------------------------------------------- the engine
+
+_LOOKED_FOR = "订单日期/Order Date, 客户名称/Customer or 客户编号/Customer ID, 金额/Amount"
+
+
+def read_sheets(sheets: Iterable[RawSheet], *, owned: dict[str, str] | None = None, source: str = "",
+                lang: Lang | None = None, progress: Callable[[str], None] | None = None) -> ReadResult:
+    """Find and clean every table in ``sheets``. ``owned`` maps xlcrm's own sheets to their role.
+
+    Raises NoOrderTable (no data, or no order table) and NoCustomerColumn.
+    """
+    owned = owned or {}
+    source = source or "workbook"
+    found: list[_Found] = []
+    any_data = False
+    for raw in sheets:
+        df = _as_frame(raw)
+        has_data = bool(df.size) and bool(df.notna().to_numpy().any())
+        role_owned = owned.get(raw.name)
+        if role_owned is not None and role_owned != "history":
+            found.append(_Found(raw, pd.DataFrame(), None, "xlcrm"))
+            continue
+        any_data |= has_data and role_owned is None
+        if not has_data:
+            found.append(_Found(raw, df, None, "ignored"))
+            continue
+        top = _top_grid(df, HEADER_SCAN_ROWS)
+        roles = ["history"] if role_owned == "history" else None
+        hm = find_header(top, _rel_merges(raw), raw.name, roles)
+        role = hm.role if hm is not None else "ignored"
+        if hm is None and any(h in raw.name.lower() for h in ("设置", "settings", "参数")):
+            role = "settings"
+        found.append(_Found(raw, df, hm, role))
+
+    if not any_data:
+        raise NoOrderTable(source, "no sheet holds any data",
+                           "open the workbook with the order table and save it, then run again")
+    order_sheets = [f for f in found if f.role == "orders"]
+    if not order_sheets:
+        raise NoOrderTable(source, f"no order table found (looked for headers {_LOOKED_FOR})",
+                           "put the order table's headers in one row above its data, "
+                           "e.g. 订单日期 | 客户名称 | 金额")
+    with_cust = [f for f in order_sheets if f.match and f.match.fields & {"customer_id", "customer_name"}]
+    if not with_cust:
+        f0 = order_sheets[0]
+        raise NoCustomerColumn(source, f"the order table on sheet '{f0.raw.name}' has no customer column",
+                               "add a column headed 客户名称 (Customer) or 客户编号 (Customer ID)")
+
+    if lang is None:
+        heads = [h for f in found if f.match is not None and f.role not in ("history",)
+                 for h in f.match.headers.values()]
+        lang = i18n.detect_lang(heads)
+    sink = _IssueSink(lang)
+
+    parts: dict[str, list[pd.DataFrame]] = {}
+    reports: list[SheetReport] = []
+    settings: dict[str, object] = {}
+    settings_cells: dict[str, str] = {}
+    for k, f in enumerate(found):
+        hm = f.match
+        mapping = {hm.headers[c]: key for c, key in sorted(hm.columns.items())} if hm else {}
+        unmapped = [t for c, t in sorted(hm.all_headers.items()) if c not in hm.columns] if hm else []
+        header_row = f.raw.first_row + hm.row if hm else 0
+        if f.role in ("ignored", "xlcrm"):
+            reports.append(SheetReport(f.raw.name, f.role, 0, 0, 0, {}, []))
+        elif f.role == "settings":
+            vals, n = _read_settings(f, settings_cells)
+            settings.update(vals)
+            reports.append(SheetReport(f.raw.name, "settings", header_row, n, 0, mapping, unmapped))
+        elif f.role == "orders" and f not in with_cust:
+            sink.add(f.raw.name, "", i18n.t(lang, "order table without a customer column; sheet left out",
+                                            "订单表没有客户列，该表未计入"),
+                     i18n.t(lang, "add a column headed Customer or Customer ID",
+                            "请添加“客户名称”或“客户编号”列"))
+            reports.append(SheetReport(f.raw.name, "ignored", header_row, 0, 0, mapping, unmapped))
+        else:
+            if progress is not None:
+                progress(f.raw.name)
+            frame, skipped = _clean_table(f, sink, lang)
+            parts.setdefault(f.role, []).append(frame)
+            reports.append(SheetReport(f.raw.name, f.role, header_row, len(frame), skipped, mapping, unmapped))
+        found[k] = _Found(f.raw, pd.DataFrame(), f.match, f.role)  # let the raw cells go
+
+    frames: dict[str, pd.DataFrame] = {}
+    for role, dfs in parts.items():
+        frames[role] = dfs[0] if len(dfs) == 1 else pd.concat(dfs, ignore_index=True)
+    if "orders" not in frames:
+        frames["orders"] = _empty_frame("orders")
+    _assign_keys(frames)
+    history = frames.get("history")
+    if history is not None:
+        for col in ("lifecycle", "tier", "abc"):
+            history[col] = history[col].map(i18n.code)
+        history["customer_key"] = history["customer_key"].where(history["customer_key"].notna(),
+                                                                history["customer_id"])
+    result = Frames(
+        orders=frames["orders"], deliveries=frames.get("deliveries"), customers=frames.get("customers"),
+        complaints=frames.get("complaints"), visits=frames.get("visits"), history=history,
+        settings=settings, issues=sink.finish())
+    return ReadResult(result, reports, lang, settings_cells)
+
+
+# ---------------------------------------------------------------------------- loading a file
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MERGE_START = re.compile(rb"<(?:\w+:)?mergeCells\b")
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+
+
+@dataclass
+class _SheetEntry:
+    name: str
+    part: str  # zip member, e.g. xl/worksheets/sheet1.xml
+
+
+@dataclass
+class _BookInfo:
+    sheets: list[_SheetEntry]
+    date1904: bool
+    owned: dict[str, str] = field(default_factory=dict)
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _check_container(path: Path) -> None:
+    from xlcrm.errors import NotAWorkbook, PasswordProtected
+
+    if not path.exists():
+        raise NotAWorkbook(path, "file not found", "check the file name and folder")
+    if path.is_dir():
+        raise NotAWorkbook(path, "this is a folder, not a workbook", "give the path of an .xlsx file")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        import olefile
+
+        try:
+            with olefile.OleFileIO(str(path)) as ole:
+                encrypted = ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo")
+        except OSError:
+            encrypted = False
+        if encrypted:
+            raise PasswordProtected(path, "the workbook is password-protected",
+                                    "open it in Excel, remove the password (File > Info > Protect "
+                                    "Workbook), save it and run again")
+        raise NotAWorkbook(path, "this is an old .xls workbook", "open it in Excel and save it as .xlsx")
+    if head[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
+        raise NotAWorkbook(path, "not an Excel workbook (.xlsx/.xlsm)",
+                           "open it in Excel and save it as .xlsx")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _book_info(path: Path) -> _BookInfo:
+    """Sheet names and parts, the date system and xlcrm's marker names, from xl/workbook.xml."""
+    import posixpath
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    from xlcrm.errors import NotAWorkbook, UnsafeWorkbook
+    from xlcrm.workbook.marker import role_of_name, sheet_of_ref
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "xl/workbook.xml" not in names:
+                if "xl/workbook.bin" in names:
+                    raise NotAWorkbook(path, "this is a binary .xlsb workbook",
+                                       "open it in Excel and save it as .xlsx")
+                raise NotAWorkbook(path, "not an Excel workbook (no xl/workbook.xml)",
+                                   "open it in Excel and save it as .xlsx")
+            root = fromstring(z.read("xl/workbook.xml"))
+            rels = fromstring(z.read("xl/_rels/workbook.xml.rels")) \
+                if "xl/_rels/workbook.xml.rels" in names else None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, KeyError,
+            NotImplementedError, UnicodeDecodeError) as exc:
+        raise NotAWorkbook(path, f"the workbook is damaged ({type(exc).__name__})",
+                           "open it in Excel, let Excel repair it, save it as .xlsx and run again") from None
+    except DefusedXmlException:
+        raise UnsafeWorkbook(path, "workbook.xml uses XML entities (a known attack)",
+                             "open it in Excel and save it as a new .xlsx") from None
+    except ParseError:
+        raise NotAWorkbook(path, "the workbook is damaged (xl/workbook.xml is not valid XML)",
+                           "open it in Excel, let Excel repair it, save it as .xlsx and run again") from None
+    targets: dict[str, str] = {}
+    if rels is not None:
+        for rel in rels:
+            rid, target = rel.get("Id"), rel.get("Target") or ""
+            if rid:
+                targets[rid] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join("xl", target))
+    sheets: list[_SheetEntry] = []
+    owned: dict[str, str] = {}
+    date1904 = False
+    for el in root.iter():
+        tag = _local(el.tag)
+        if tag == "workbookPr":
+            date1904 = (el.get("date1904") or "").strip().lower() in ("1", "true")
+        elif tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
+            part = targets.get(rid, "")
+            if "worksheets/" in part or not part:  # chartsheets and dialog sheets hold no cells
+                sheets.append(_SheetEntry(el.get("name") or "", part))
+        elif tag == "definedName":
+            role = role_of_name(el.get("name") or "")
+            sheet = sheet_of_ref(el.text or "") if role else None
+            if role and sheet:
+                owned[sheet] = role
+    return _BookInfo(sheets, date1904, owned)
+
+
+def _scan_part(path: Path, part: str) -> tuple[list[tuple[int, int, int, int]], dict[tuple[int, int], str]]:
+    """Merged ranges and error cells (#N/A, #DIV/0! ...) of a sheet part.
+
+    Both readers load an error cell as empty, which would hide it from the data issues, so the
+    part is streamed once: a plain ``find`` for error cells in the cell data and for
+    <mergeCells> after it (a 1M-row sheet never sits in memory).
+    """
+    import zipfile
+    import zlib
+
+    if not part:
+        return [], {}
+    try:
+        buf, errs = _stream_part(path, part)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        from xlcrm.errors import NotAWorkbook
+
+        raise NotAWorkbook(path, f"the workbook is damaged ({part}: {type(exc).__name__})",
+                           "open it in Excel, let Excel repair it, save it as .xlsx and run again") from None
+    merges: list[tuple[int, int, int, int]] = []
+    for m in _MERGE_REF.finditer(buf):
+        c1, r1 = _col_number(m.group(1)), int(m.group(2))
+        c2 = _col_number(m.group(3)) if m.group(3) else c1
+        r2 = int(m.group(4)) if m.group(4) else r1
+        merges.append((r1, c1, r2, c2))
+    return merges, errs
+
+
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="\$?([A-Z]{1,3})\$?(\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.DOTALL)
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,40})</(?:\w+:)?v>")
+
+
+def _errors_in(data: bytes, errs: dict[tuple[int, int], str]) -> None:
+    at = data.find(b't="e"')
+    while at >= 0:
+        start = data.rfind(b"<", 0, at)  # t="e" is an attribute of the <c> tag it sits in
+        m = _ERROR_CELL.match(data, start) if start >= 0 else None
+        if m:
+            v = _ERROR_VALUE.search(m.group(3))
+            text = v.group(1).decode("utf-8", "replace") if v else "#ERROR"
+            errs[(int(m.group(2)), _col_number(m.group(1)))] = text
+        at = data.find(b't="e"', at + 5)
+
+
+def _stream_part(path: Path, part: str) -> tuple[bytes, dict[tuple[int, int], str]]:
+    import zipfile
+
+    buf = b""
+    errs: dict[tuple[int, int], str] = {}
+    with zipfile.ZipFile(path) as z:
+        try:
+            fh = z.open(part)
+        except KeyError:
+            return b"", errs
+        with fh:
+            tail = b""
+            found = False
+            while True:
+                chunk = fh.read(1 << 22)
+                if not chunk:
+                    break
+                if found:
+                    buf += chunk
+                    continue
+                data = tail + chunk
+                # Cut at the last complete cell so no error cell straddles two chunks.
+                cut = data.rfind(b"</c>")
+                cut = len(data) if cut < 0 else cut + 4
+                if b't="e"' in data:
+                    _errors_in(data[:cut], errs)
+                at = data.find(b"mergeCells")  # a plain find: a regex over 300 MB of XML is slow
+                m = _MERGE_START.search(data, max(at - 20, 0)) if at >= 0 else None
+                if m:
+                    found = True
+                    buf = data[m.start():]
+                else:
+                    tail = data[cut:][-(1 << 16):]
+    return buf, errs
+
+
+def _put_errors(raw: RawSheet, errs: dict[tuple[int, int], str]) -> None:
+    """Write each error cell's text where the loader left it empty, so it is reported."""
+    if not errs:
+        return
+    rows = raw.rows
+    for (r, c), text in errs.items():
+        i, j = r - raw.first_row, c - raw.first_col
+        if isinstance(rows, pd.DataFrame):
+            if 0 <= i < rows.shape[0] and 0 <= j < rows.shape[1] and pd.isna(rows.iat[i, j]):
+                rows.iat[i, j] = text
+        elif 0 <= i < len(rows) and 0 <= j < len(rows[i]) and rows[i][j] is None:
+            rows[i][j] = text
+
+
+def _load_fastexcel(path: Path, info: _BookInfo, progress: Callable[[str], None] | None) -> list[RawSheet]:
+    import fastexcel
+
+    out: list[RawSheet] = []
+    try:
+        reader = fastexcel.read_excel(str(path))
+        for entry in info.sheets:
+            if progress is not None:
+                progress(entry.name)
+            sh = reader.load_sheet(entry.name, header_row=None, skip_rows=0, dtypes="string")
+            cols = sh.available_columns()
+            first_col = cols[0].absolute_index + 1 if cols else 1
+            df = sh.to_pandas() if cols else pd.DataFrame()
+            merges, errs = _scan_part(path, entry.part)
+            raw = RawSheet(entry.name, df, 1, first_col, merges, info.date1904)
+            _put_errors(raw, errs)
+            out.append(raw)
+    except XlcrmError:
+        raise
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - FastExcelError, and Rust panics (BaseException) on damaged parts
+        raise _unreadable(path, exc) from None
+    return out
+
+
+def _load_calamine(path: Path, info: _BookInfo, progress: Callable[[str], None] | None) -> list[RawSheet]:
+    import python_calamine as pc
+
+    out: list[RawSheet] = []
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        for entry in info.sheets:
+            if progress is not None:
+                progress(entry.name)
+            sh = wb.get_sheet_by_name(entry.name)
+            start = sh.start or (0, 0)
+            rows = sh.to_python(skip_empty_area=True)
+            rows = [[None if v == "" else v for v in r] for r in rows]
+            merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or [])]
+            raw = RawSheet(entry.name, rows, start[0] + 1, start[1] + 1, merged, info.date1904)
+            _put_errors(raw, _scan_part(path, entry.part)[1])
+            out.append(raw)
+        wb.close()
+    except XlcrmError:
+        raise
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - CalamineError and friends, and Rust panics
+        raise _unreadable(path, exc) from None
+    return out
+
+
+def _unreadable(path: Path, exc: BaseException) -> XlcrmError:
+    from xlcrm.errors import NotAWorkbook
+
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+    log.debug("reading %s failed", path, exc_info=exc)
+    return NotAWorkbook(path, f"the workbook is damaged and cannot be read ({detail})",
+                        "open it in Excel, let Excel repair it, save it as .xlsx and run again")
+
+
+def load_sheets(path: str | Path, *, engine: str = "fastexcel",
+                progress: Callable[[str], None] | None = None) -> tuple[list[RawSheet], dict[str, str]]:
+    """Every worksheet of ``path`` as RawSheets, and xlcrm's own sheets (name -> role)."""
+    path = Path(path)
+    _check_container(path)
+    info = _book_info(path)
+    loader = _load_calamine if engine == "calamine" else _load_fastexcel
+    return loader(path, info, progress), info.owned
+
+
+def read_workbook(path: str | Path, *, progress: Callable[[str], None] | None = None,
+                  lang: Lang | None = None, engine: str = "fastexcel") -> ReadResult:
+    """Load ``path`` (.xlsx/.xlsm) and read it; unusable files raise ``xlcrm.errors`` classes.
+
+    ``progress`` is called with each sheet's name as it is loaded and again as it is cleaned.
+    ``engine`` is "fastexcel" (default: Arrow strings, least memory) or "calamine".
+    """
+    sheets, owned = load_sheets(path, engine=engine, progress=progress)
+    return read_sheets(sheets, owned=owned, source=str(path), lang=lang, progress=progress)
