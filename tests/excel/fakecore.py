@@ -101,6 +101,22 @@ def satisfaction_index(perception, expectation):
     return perception / expectation
 
 
+def rank_order(values, revenue, id_pos):
+    _count("rank_order")
+    import numpy as np
+
+    return np.lexsort((id_pos, -np.nan_to_num(revenue), -np.asarray(values, dtype=float)))
+
+
+def id_order(ids):
+    import numpy as np
+
+    order = sorted(range(len(ids)), key=lambda i: str(ids[i]))
+    pos = np.empty(len(ids), dtype=np.int64)
+    pos[order] = np.arange(len(ids))
+    return pos
+
+
 def modules() -> dict[str, types.ModuleType]:
     """name -> fake module, for monkeypatch.setitem(sys.modules, ...)."""
     out = {}
@@ -109,6 +125,7 @@ def modules() -> dict[str, types.ModuleType]:
         "xlcrm.churn": (score, churn_cost),
         "xlcrm.visits": (next_visit_date,),
         "xlcrm.complaints": (response_due, satisfaction_index),
+        "xlcrm.pyramid": (rank_order, id_order),
     }.items():
         mod = types.ModuleType(name)
         for f in funcs:

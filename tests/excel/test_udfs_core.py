@@ -144,3 +144,29 @@ def test_every_udf_result_on_the_real_core_is_spillable():
         assert not (isinstance(out, str) and out.startswith("#")), f"{name}: {out}"
         assert_spillable(out)
         assert not (isinstance(out, float) and math.isnan(out))
+
+
+def test_pyramid_and_abc_formulas_agree_with_the_customers_sheet_of_the_demo_workbook():
+    # A number is the same wherever it is seen (DESIGN section 1): feed the formulas the values
+    # the customers sheet ranks by, and they give its tiers, ranks and ABC classes.
+    from pathlib import Path
+
+    from xlcrm import classify
+    from xlcrm.refresh import resolve_asof, resolve_settings
+    from xlcrm.workbook.read import read_workbook
+
+    demo = Path(__file__).resolve().parents[2] / "workbooks" / "xlcrm-demo-zh.xlsx"
+    read = read_workbook(demo)
+    settings, _ = resolve_settings(read.frames)
+    sheet = classify.classify(read.frames, settings, resolve_asof(None, settings), "zh")
+    ranked = sheet[sheet["ranked"]]
+    ids = col("客户编号", *ranked["customer_id"].tolist())
+    values = col("价值", *ranked["value"].astype(float).tolist())
+    revenue = col("销售额", *ranked["revenue_window"].astype(float).tolist())
+    table = udfs.CRM_PYRAMID(ids, values, revenue, "en")
+    got = {row[0]: (row[3], row[2]) for row in table[1:]}
+    want = {cid: (tier, int(rank)) for cid, tier, rank in
+            zip(ranked["customer_id"], ranked["tier"], ranked["tier_rank"])}
+    assert got == want
+    abc = udfs.CRM_ABC(ids[1:], ids, values)
+    assert [r[0] for r in abc] == ranked["abc"].tolist()

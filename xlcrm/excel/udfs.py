@@ -197,12 +197,25 @@ def _pyramid(ids: Any, values: Any, revenue: Any, settings: Any) -> tuple[Column
         cols, keys, vals, revs = _population(ids, values, revenue)
         cfg = settings_of(settings)
         tiers = _core("classify").assign_tiers(vals, revs, keys, settings=cfg)
-        order = sorted(range(len(keys)), key=lambda i: (-(vals[i] if not math.isnan(vals[i]) else -math.inf), keys[i]))
-        rank = {keys[i]: n + 1 for n, i in enumerate(order)}
-        return cols, {k: (tiers[i] or "", vals[i], rank[k]) for i, k in enumerate(keys)}
+        rank = _ranks(keys, vals, revs)
+        return cols, {k: (tiers[i] or "", vals[i], rank.get(k, "")) for i, k in enumerate(keys)}
 
     # keyed by the raw cells: hashing them is far cheaper than parsing 10,000 rows per call
     return CACHE.get_or_compute(content_key("pyramid", ids, values, revenue, settings), compute)
+
+
+def _ranks(keys: list[str], vals: list[float], revs: list[float] | None) -> dict[str, int]:
+    """Rank in the pyramid (1 = top), in the core's order: value, then revenue, then ID."""
+    import numpy as np
+
+    pyramid = _core("pyramid")
+    present = [i for i, v in enumerate(vals) if not math.isnan(v)]
+    if not present:
+        return {}
+    rev = np.array([(revs[i] if revs is not None else 0.0) for i in present], dtype=float)
+    order = pyramid.rank_order(np.array([vals[i] for i in present], dtype=float), rev,
+                               pyramid.id_order([keys[i] for i in present]))
+    return {keys[present[int(j)]]: n + 1 for n, j in enumerate(order)}
 
 
 @_udf
@@ -227,7 +240,7 @@ def CRM_PYRAMID(ids, values, revenue=None, lang=None, settings=None):
     lg = lang_of(lang, cols)
     head = [i18n.t(lg, "Customer ID", "客户编号"), i18n.t(lg, "Value", "价值"),
             i18n.t(lg, "Rank", "排名"), i18n.t(lg, "Tier", "客户等级")]
-    rows = sorted(pyr.items(), key=lambda kv: kv[1][2])
+    rows = sorted(pyr.items(), key=lambda kv: (kv[1][2] == "", kv[1][2] or 0))  # unranked last
     return table([head] + [[k, v, rank, i18n.value(tier, lg)] for k, (tier, v, rank) in rows])
 
 
