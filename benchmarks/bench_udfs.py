@@ -5,8 +5,6 @@ times, each time with the whole population. The first call ranks everyone (uncac
 others hash the inputs and look the answer up (cached). Also timed: CRM_CHURN_RISK, whose
 uncached call fits the churn model. Excel's own cost (COM transfer of the ranges, which
 xlwings pays on every call) is not included: measure that in Excel.
-
-Uses the real core when it is there, else the test stand-ins (printed below).
 """
 
 from __future__ import annotations
@@ -24,19 +22,6 @@ import xlcrm.excel.udfs as udfs  # noqa: E402
 from xlcrm.excel._cache import CACHE  # noqa: E402
 
 
-def _core_source() -> str:
-    try:
-        import xlcrm.churn  # noqa: F401
-        import xlcrm.classify  # noqa: F401
-
-        return "real core"
-    except ImportError:
-        from tests.excel import fakecore
-
-        sys.modules.update(fakecore.modules())
-        return "test stand-ins (tests/excel/fakecore.py): the core is not merged yet"
-
-
 def _time(fn, repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
@@ -48,7 +33,6 @@ def _time(fn, repeat: int) -> list[float]:
 
 def main(n: int = 10_000) -> None:
     rng = random.Random(7)
-    print(f"core: {_core_source()}")
     ids = [["客户编号"]] + [[f"C{i:05d}"] for i in range(n)]
     values = [["毛利"]] + [[round(rng.lognormvariate(8, 1.2), 2)] for _ in range(n)]
 
