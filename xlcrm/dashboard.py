@@ -17,10 +17,10 @@ from xlcrm.i18n import t
 from xlcrm.model import Column, Frames, Issue, Kind, Lang, TableSpec
 from xlcrm.settings import Settings
 
-METRIC_COLUMNS = [
+METRIC_COLUMNS = [  # Metric/Value first: =VLOOKUP("投诉率", xlcrm_dashboard, 2, FALSE) gives the value
     Column("metric", "Metric", "指标", width=28),
-    Column("note", "Note", "说明", width=56),
     Column("value", "Value", "数值", kind="number", width=18),
+    Column("note", "Note", "说明", width=70),
 ]
 TIER_COLUMNS = [
     Column("tier", "Tier", "客户等级", coded=True),
@@ -52,7 +52,7 @@ def anchor_right_of(columns: list[Column], *, row: int = 1, start_col: int = 1, 
 
 def _metric_rows(rows: list[tuple[str, float, str, Kind]]) -> tuple[pd.DataFrame, list[Kind]]:
     frame = pd.DataFrame([{"metric": m, "value": v, "note": n} for m, v, n, _k in rows],
-                         columns=["metric", "note", "value"])
+                         columns=["metric", "value", "note"])
     return frame, [k for *_x, k in rows]
 
 

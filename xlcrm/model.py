@@ -75,7 +75,7 @@ class TableSpec:
     columns: list[Column]
     anchor: str = "A1"
     title: str | None = None  # optional caption written above a table not at A1
-    row_kinds: list[Kind] | None = None  # per-row number format of the last column (Metric/Value tables)
+    row_kinds: list[Kind] | None = None  # per-row number format of the "value" column (else the last)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Callable
 import pandas as pd
 
 from xlcrm import churn, classify, complaints, dashboard, visits
+from xlcrm.complaint_register import register_issues
 from xlcrm.i18n import sheet_name
 from xlcrm.model import Column, Frames, Issue, Lang, Results, SheetSpec, TableSpec
 from xlcrm.settings import Settings
@@ -67,9 +68,22 @@ def _filter_asof(frames: Frames, asof: dt.date) -> Frames:
                   settings=frames.settings, issues=list(frames.issues))
 
 
+def register_letters(read_result: object) -> dict[str, str]:
+    """Field -> column letter of the (first) complaint register, so its issues name cells like B7."""
+    for report in getattr(read_result, "sheets", []):
+        if report.role == "complaints":
+            return dict(getattr(report, "letters", {}))
+    return {}
+
+
 def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
-            progress: Progress | None = None, extra_issues: list[Issue] | None = None) -> Computed:
-    """Every result table of one refresh, as sheet specs in the workbook's language."""
+            progress: Progress | None = None, extra_issues: list[Issue] | None = None,
+            register_columns: dict[str, str] | None = None) -> Computed:
+    """Every result table of one refresh, as sheet specs in the workbook's language.
+
+    ``register_columns`` (field -> column letter of the complaint register, from the
+    reader's report) lets inconsistent register rows be named by cell on the issues sheet.
+    """
     step = progress or (lambda _msg: None)
     frames = _filter_asof(frames, asof)
 
@@ -86,7 +100,8 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
     key_accounts = classify.key_accounts(customers, settings, lang)
     history = classify.update_history(frames.history, customers, asof, settings)
     winback = churn.winback(customers, risk, frames, settings, lang)
-    issues = list(frames.issues) + list(extra_issues or [])
+    issues = (list(frames.issues) + list(extra_issues or [])
+              + register_issues(frames, asof, lang, register_columns))
     dash = dashboard.build(frames=frames, customers=customers, churn=risk, complaints=tracked,
                            plan=plan, unplaced=unplaced, issues=issues, settings=settings,
                            asof=asof, lang=lang)
@@ -166,7 +181,8 @@ def refresh(path: str | Path, *, asof: dt.date | None = None, lang: Lang | None 
     the_lang: Lang = lang or (resolved.lang if resolved.lang in ("zh", "en") else None) or result.lang
     the_asof = resolve_asof(asof, resolved)
     computed = compute(frames, resolved, the_asof, the_lang, progress=step,
-                       extra_issues=list(config_issues or []) + setting_issues)
+                       extra_issues=list(config_issues or []) + setting_issues,
+                       register_columns=register_letters(result))
     step("write")
     if output is None:
         written = write.write_in_place(path, computed.results.sheets, lang=the_lang, backups=backups)

@@ -69,6 +69,7 @@ class SheetReport:
     skipped: int  # lines left out without an issue: totals, notes
     mapping: dict[str, str]  # header as shown -> field key
     unmapped: list[str]  # headers that became no field
+    letters: dict[str, str] = field(default_factory=dict)  # field key -> column letter ("received" -> "B")
 
 
 @dataclass
@@ -506,7 +507,9 @@ def read_sheets(sheets: Iterable[RawSheet], *, owned: dict[str, str] | None = No
                 progress(f.raw.name)
             frame, skipped = _clean_table(f, sink, lang)
             parts.setdefault(f.role, []).append(frame)
-            reports.append(SheetReport(f.raw.name, f.role, header_row, len(frame), skipped, mapping, unmapped))
+            letters = {key: C.column_letter(f.raw.first_col + c) for c, key in hm.columns.items()} if hm else {}
+            reports.append(SheetReport(f.raw.name, f.role, header_row, len(frame), skipped, mapping, unmapped,
+                                       letters))
         found[k] = _Found(f.raw, pd.DataFrame(), f.match, f.role)  # let the raw cells go
 
     frames: dict[str, pd.DataFrame] = {}

@@ -424,16 +424,19 @@ def _layout(spec: TableSpec, lang: Lang, rnd: _Renderer) -> _Block:
     first = header_row + 1
     hxf = rnd.styles.xf(HEADER)
     row_xf: list[int] | None = None
+    # Metric/Value tables: the "value" column (else the last) is formatted row by row.
+    keys = [c.key for c in spec.columns]
+    kinds_col = keys.index("value") if "value" in keys else len(spec.columns) - 1
     if spec.row_kinds is not None:
-        last_kind = spec.columns[-1].kind
-        kinds = list(spec.row_kinds)[:n] + [last_kind] * max(0, n - len(spec.row_kinds))
+        col_kind = spec.columns[kinds_col].kind
+        kinds = list(spec.row_kinds)[:n] + [col_kind] * max(0, n - len(spec.row_kinds))
         row_xf = [rnd.kind_xf(k) for k in kinds]
     cols: list[list[str]] = []
     widths: list[float] = []
     for j, (c, label) in enumerate(zip(spec.columns, labels)):
         letter = col_letter(col0 + j)
         out = rnd.column(frame[c.key].reset_index(drop=True), letter, first, c,
-                         row_xf if j == len(spec.columns) - 1 else None)
+                         row_xf if j == kinds_col else None)
         cols.append(out.cells)
         header_w = display_width(label) + 3  # room for the filter button
         w = c.width if c.width is not None else min(MAX_WIDTH, max(MIN_WIDTH, header_w,
