@@ -219,8 +219,9 @@ def test_a_user_sheet_gets_no_marker_and_a_free_name():
 
 
 def test_metric_value_tables_get_a_number_format_per_row():
-    cols = [Column("metric", "Metric", "指标"), Column("value", "Value", "数值", kind="number")]
-    frame = pd.DataFrame({"metric": ["Customers", "Share"], "value": [27, 0.4]})
+    cols = [Column("metric", "Metric", "指标"), Column("value", "Value", "数值", kind="number"),
+            Column("note", "Note", "说明")]
+    frame = pd.DataFrame({"metric": ["Customers", "Share"], "value": [27, 0.4], "note": ["", ""]})
     dash = SheetSpec("dashboard", "客户看板", [TableSpec("xlcrm_dash", frame, cols, row_kinds=["int", "pct"])])
     book = FakeBook([FakeSheet("订单")])
     XlwingsBook(book).write([dash], lang="zh")

@@ -240,7 +240,8 @@ def _write_table(sheet: Any, table: TableSpec, lang: Lang) -> None:
         if fmt and len(rows) > 1:
             anchor.offset(1, j).resize(len(rows) - 1, 1).number_format = fmt
     if table.row_kinds:  # Metric/Value tables: each row's value has its own kind
-        last = len(table.columns) - 1
+        keys = [c.key for c in table.columns]
+        last = keys.index("value") if "value" in keys else len(keys) - 1  # as TableSpec says
         for i, kind in enumerate(table.row_kinds):
             fmt = NUMBER_FORMATS.get(kind)
             if fmt:
