@@ -21,6 +21,8 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
+from xlcrm.workbook.styles import StyleBook
+
 ROOT = Path(__file__).resolve().parents[2]
 MACROS = ROOT / "macros"
 DEFAULT_OUT = ROOT / "workbooks" / "xlcrm.xlam"
@@ -128,18 +130,6 @@ def _sheet(version: str) -> str:
     )
 
 
-_STYLES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
 _CORE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -186,7 +176,7 @@ def build(out: Path = DEFAULT_OUT, *, macros: Path = MACROS) -> Path:
         ("xl/workbook.xml", _WORKBOOK.encode()),
         ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),
         ("xl/worksheets/sheet1.xml", _sheet(__version__).encode("utf-8")),
-        ("xl/styles.xml", _STYLES.encode()),
+        ("xl/styles.xml", StyleBook.minimal().to_xml()),  # the same base styles as write_new
         ("xl/vbaProject.bin", vba_project(bas_files(macros))),
         (CUSTOM_UI_PART, ui),
     ]
