@@ -330,6 +330,21 @@ def test_departed_or_missing_rep_is_listed_with_the_reason():
     assert "老王 已离职" in reasons["A"] and "小李 已离职" in reasons["B"] and "没有业务员" in reasons["C"]
 
 
+def test_a_departed_reps_customers_are_covered_by_a_colleague_in_the_same_region():
+    """DOMAIN.md 4: reps who leave take customers with them; those customers need visits
+    most. The active rep with the most customers in the region covers, and says so."""
+    rows = [{"key": "K", "tier": "Key", "master_rep": "老王", "region": "西区", "last_order": "2026-11-01"},
+            {"key": "W1", "tier": "Regular", "master_rep": "小李", "region": "西区", "last_order": "2026-06-01"},
+            {"key": "W2", "tier": "Regular", "master_rep": "小李", "region": "西区", "last_order": "2026-06-01"},
+            {"key": "E1", "tier": "Regular", "master_rep": "赵六", "region": "东区", "last_order": "2026-06-01"}]
+    p, u = _plan(rows, s=Settings(departed_reps=["老王"]))
+    k = p[p["customer_key"] == "K"]
+    assert set(k["rep"]) == {"小李"}
+    assert (k["date"].dt.date < ASOF + dt.timedelta(days=7)).any()  # a Key customer in the first week
+    assert "原业务员 老王 已离职, 由 小李 代访" in k["purpose"].iloc[0]
+    assert "K" not in set(u["customer_key"])
+
+
 def test_route_groups_regions_and_follows_the_shortest_path():
     # one rep, one day: east region on a west-east line, west region further away
     lon = {"E1": 121.10, "E2": 121.30, "E3": 121.20, "W1": 120.50, "W2": 120.60}

@@ -15,7 +15,7 @@ Rules (defaults in ``xlcrm.settings.VISITS``):
   choices, so they are not listed. Lost, Prospect and Target customers rank last and
   fill the slots left free; when none are left they are not listed either (the
   win-back list of ``churn`` covers Lost customers). The second frame lists only what
-  needs fixing: customers without a rep or with a departed rep, tiered customers the
+  needs fixing: customers no active rep can cover, tiered customers the
   capacity could not hold, and hard deadlines missed.
 * **Due date** = last contact + rhythm. The last contact is the visit log's latest
   visit on or before the as-of date (for on-site customers a logged phone call does
@@ -42,7 +42,7 @@ Rules (defaults in ``xlcrm.settings.VISITS``):
   whatever cannot be placed in the horizon is listed with the reason.
 * **Own rep**: the master's rep, else the rep of the customer's most recent order,
   else the rep the classification reports. A rep listed as departed
-  (``departed_reps`` or the master's rep status) plans nothing: the customer is listed.
+  (``departed_reps`` or the master's rep status) is covered by a colleague (see ``_cover``).
 * **Route** per rep and day: on-site stops grouped by region and ordered to shorten
   travel on the master's coordinates (``xlcrm.routing``: haversine distances; exact for
   up to 9 stops, nearest neighbour + 2-opt + Or-opt beyond), else by region and address;
@@ -142,6 +142,7 @@ class _Account:
     notes: list[str] = field(default_factory=list)  # open complaints etc., every visit
     checks: list[str] = field(default_factory=list)
     skip: str = ""  # why it is not planned at all
+    uncovered: str = ""  # the departed rep ("-" for none) whose customer a colleague covers
     listed: bool = True  # a skip worth listing (a problem to fix), not a choice (non-customer, rhythm 0)
     visits: list[dt.date] = field(default_factory=list)
 
@@ -309,12 +310,8 @@ def _accounts(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.D
         if tier is None and acc.lifecycle is None and last_order is None:
             acc.lifecycle = "Prospect"  # in the master, never ordered, no class given
         _rhythm(acc, settings, lang)
-        if not acc.skip and not acc.rep:
-            acc.skip = t(lang, "no sales rep in the customer master or the orders; enter one in the master",
-                         "客户档案和订单中都没有业务员, 请在客户档案中填写")
-        if not acc.skip and _departed(acc.rep, _text(m.get("rep_status")), settings):
-            acc.skip = t(lang, "sales rep {rep} has left; assign a new rep in the customer master",
-                         "业务员 {rep} 已离职, 请在客户档案中指定新业务员", rep=acc.rep)
+        if not acc.skip and (not acc.rep or _departed(acc.rep, _text(m.get("rep_status")), settings)):
+            acc.uncovered = acc.rep or "-"  # a colleague covers below; listed only if no one can
         contacts = [d for d, is_phone in logged.get(key, []) if acc.channel == PHONE or not is_phone]
         if contacts:
             acc.last_contact = max(contacts)
@@ -323,7 +320,46 @@ def _accounts(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.D
             acc.last_contact, acc.last_kind = last_order, "order"
         acc.checks = _checks(acc, key in owing, lang)
         out.append(acc)
+    _cover(out, lang)
     return out
+
+
+def _cover(accounts: list[_Account], lang: Lang) -> None:
+    """Customers of a rep who left (or with no rep) are visited by a colleague.
+
+    Reps who leave take customers with them (DOMAIN.md 4), so these customers need a
+    visit most, not least: the active rep with the most customers in the same region
+    covers (ties: fewer customers overall, then name); without a region, the active rep
+    with the fewest customers. The purpose line says so, and asks for a new rep in the
+    master. Only when no active rep exists is the customer listed as not placed.
+    """
+    active = [a for a in accounts if not a.skip and not a.uncovered]
+    load: dict[str, int] = {}
+    in_region: dict[tuple[str, str], int] = {}
+    for a in active:
+        load[a.rep] = load.get(a.rep, 0) + 1
+        in_region[(a.region, a.rep)] = in_region.get((a.region, a.rep), 0) + 1
+    for a in accounts:
+        if a.skip or not a.uncovered:
+            continue
+        if not load:
+            a.skip = (t(lang, "no sales rep in the customer master or the orders; enter one in the master",
+                        "客户档案和订单中都没有业务员, 请在客户档案中填写") if a.uncovered == "-" else
+                      t(lang, "sales rep {rep} has left and no active rep can cover; assign a new rep in the "
+                              "customer master", "业务员 {rep} 已离职且无在职业务员可代访, 请在客户档案中指定新业务员",
+                        rep=a.uncovered))
+            continue
+        cover = min(load, key=lambda r: (-in_region.get((a.region, r), 0) if a.region else 0, load[r], r))
+        if a.uncovered == "-":
+            a.notes.append(t(lang, "no rep in the master: {cover} covers; enter a rep in the customer master",
+                             "客户档案无业务员, 由 {cover} 代访; 请在客户档案中填写业务员", cover=cover))
+        else:
+            a.notes.append(t(lang, "rep {rep} has left: {cover} covers; assign a new rep in the customer master",
+                             "原业务员 {rep} 已离职, 由 {cover} 代访; 请在客户档案中指定新业务员",
+                             rep=a.uncovered, cover=cover))
+        a.rep = cover
+        load[cover] += 1
+        in_region[(a.region, cover)] = in_region.get((a.region, cover), 0) + 1
 
 
 def _rhythm(acc: _Account, settings: Settings, lang: Lang) -> None:
