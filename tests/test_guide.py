@@ -76,3 +76,32 @@ def test_every_result_column_is_named_in_the_chinese_guide(sheet: str) -> None:
 def test_every_setting_has_its_en_label_in_the_english_guide() -> None:
     missing = [s.en for s in ALL if s.en not in EN]
     assert not missing, f"settings not in guide-en.md: {missing}"
+
+
+def _refresh_options() -> list[str]:
+    import typer.main
+
+    from xlcrm.cli import app
+
+    command = typer.main.get_command(app).commands["refresh"]  # type: ignore[attr-defined]
+    return [o for p in command.params for o in getattr(p, "opts", []) if o.startswith("--")]
+
+
+def test_every_refresh_option_of_the_cli_is_explained_in_both_guides() -> None:
+    options = _refresh_options()
+    assert "--asof" in options  # the introspection found the real command
+    missing = [(o, name) for o in options for name, text in (("zh", ZH), ("en", EN)) if f"`{o}" not in text]
+    assert not missing, f"refresh options not in the guides: {missing}"
+
+
+def test_the_exit_codes_the_guides_document_are_what_the_cli_returns(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from xlcrm.cli import app
+
+    runner = CliRunner()
+    usage = runner.invoke(app, ["refresh", str(tmp_path / "a.xlsx"), "--asof", "2026-13-01"])
+    missing = runner.invoke(app, ["refresh", str(tmp_path / "missing.xlsx")])
+    assert (usage.exit_code, missing.exit_code) == (2, 1)
+    assert re.search(r"^\| 1 \| .*文件不存在", ZH, re.M) and re.search(r"^\| 2 \| .*2026-13-01", ZH, re.M)
+    assert "`1` a file could not be used" in EN and "`2` usage error (e.g. `--asof 2026-13-01`)" in EN
