@@ -23,3 +23,10 @@ def test_bad_values_and_unknown_names_become_issues_and_defaults_stay():
     assert s.lost_gap_multiple == BY_KEY["lost_gap_multiple"].default
     assert [i.cell for i in issues] == ["B7", ""]
     assert "abc" in issues[0].problem and "no such thing" in issues[1].problem
+
+
+def test_settings_problems_are_worded_in_the_workbooks_language():
+    _s, issues = Settings.from_mapping({"流失间隔倍数": "abc", "不存在": 1}, lang="zh")
+    assert issues[0].problem.startswith("“abc”不是有效的流失间隔倍数")
+    assert "默认值 3.0" in issues[0].fix
+    assert issues[1].problem == "未知的设置项“不存在”"

@@ -47,9 +47,10 @@ class Computed:
 
 
 def resolve_settings(frames: Frames, *, base: Settings | None = None, sheet: str = "设置",
-                     cells: dict[str, str] | None = None) -> tuple[Settings, list[Issue]]:
-    """Settings from the workbook's settings sheet on top of ``base`` (config file or defaults)."""
-    return Settings.from_mapping(frames.settings or {}, sheet=sheet, cells=cells, base=base)
+                     cells: dict[str, str] | None = None, lang: Lang = "en") -> tuple[Settings, list[Issue]]:
+    """Settings from the workbook's settings sheet on top of ``base`` (config file or defaults);
+    problems are worded in ``lang``, the language the workbook's headers are in."""
+    return Settings.from_mapping(frames.settings or {}, sheet=sheet, cells=cells, base=base, lang=lang)
 
 
 def resolve_asof(asof: dt.date | None, settings: Settings) -> dt.date:
@@ -177,7 +178,7 @@ def refresh(path: str | Path, *, asof: dt.date | None = None, lang: Lang | None 
     frames = result.frames
     settings_sheet = next((s.sheet for s in result.sheets if s.role == "settings"), "设置")
     resolved, setting_issues = resolve_settings(frames, base=settings, sheet=settings_sheet,
-                                                cells=result.settings_cells)
+                                                cells=result.settings_cells, lang=lang or result.lang)
     the_lang: Lang = lang or (resolved.lang if resolved.lang in ("zh", "en") else None) or result.lang
     the_asof = resolve_asof(asof, resolved)
     computed = compute(frames, resolved, the_asof, the_lang, progress=step,

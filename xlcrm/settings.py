@@ -166,7 +166,7 @@ class Settings:
     @classmethod
     def from_mapping(
         cls, raw: Mapping[str, Any], *, sheet: str = "Settings", cells: Mapping[str, str] | None = None,
-        base: "Settings | None" = None,
+        base: "Settings | None" = None, lang: str = "en",
     ) -> tuple["Settings", list[Issue]]:
         """Parse user-typed settings (label or key -> value). Unknown labels and bad values become issues.
 
@@ -178,16 +178,24 @@ class Settings:
             where = (cells or {}).get(label, "")
             setting = _BY_LABEL.get(_norm(label))
             if setting is None:
-                issues.append(Issue(sheet, where, f'unknown setting "{label}"',
-                                    "use a name listed in the README (settings), or delete the row"))
+                if lang == "zh":
+                    issues.append(Issue(sheet, where, f"未知的设置项“{label}”",
+                                        "请使用 README（设置）或使用说明中列出的名称，或删除该行"))
+                else:
+                    issues.append(Issue(sheet, where, f'unknown setting "{label}"',
+                                        "use a name listed in the README (settings), or delete the row"))
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             try:
                 values[setting.key] = _convert(setting, value)
             except (TypeError, ValueError) as exc:
-                issues.append(Issue(sheet, where, f'"{value}" is not a valid {setting.en} ({exc})',
-                                    f"enter {setting.help}; the default {setting.default!r} is used"))
+                if lang == "zh":
+                    issues.append(Issue(sheet, where, f"“{value}”不是有效的{setting.zh}（{exc}）",
+                                        f"请填写：{setting.help}；现按默认值 {_shown(setting.default)} 计算"))
+                else:
+                    issues.append(Issue(sheet, where, f'"{value}" is not a valid {setting.en} ({exc})',
+                                        f"enter {setting.help}; the default {_shown(setting.default)} is used"))
         return cls(**values), issues
 
     @classmethod
@@ -199,6 +207,14 @@ class Settings:
         if isinstance(raw.get("xlcrm"), dict):
             raw = raw["xlcrm"]
         return cls.from_mapping(raw, sheet=path.name)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "-"
+    if isinstance(value, float) and value < 1:
+        return f"{value:g}"
+    return "-" if value is None else str(value)
 
 
 def _split(value: Any) -> list[Any]:

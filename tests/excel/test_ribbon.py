@@ -76,8 +76,8 @@ def pipeline(monkeypatch):
     module = types.ModuleType("xlcrm.refresh")
     module.compute = compute
     # the same settings rules as xlcrm.refresh (settings sheet on defaults; --asof, sheet, today)
-    module.resolve_settings = lambda frames, *, base=None, sheet="设置", cells=None: Settings.from_mapping(
-        frames.settings or {}, sheet=sheet, cells=cells, base=base)
+    module.resolve_settings = lambda frames, *, base=None, sheet="设置", cells=None, lang="en": (
+        Settings.from_mapping(frames.settings or {}, sheet=sheet, cells=cells, base=base, lang=lang))
     module.resolve_asof = lambda asof, settings: asof or settings.asof or __import__("datetime").date.today()
     monkeypatch.setitem(sys.modules, "xlcrm.refresh", module)
     return calls
@@ -120,7 +120,7 @@ def test_a_bad_setting_becomes_a_data_issue_not_a_failure(pipeline):
     book = MemoryBook(settings={"重要客户比例": "lots"})
     outcome = ribbon.refresh_all(book)
     extra = pipeline[0][4]
-    assert outcome.ok and any("Key share" in i.problem for i in extra)
+    assert outcome.ok and any("重要客户比例" in i.problem for i in extra)  # worded in the book's language
     assert "1 条数据问题" in outcome.message
 
 

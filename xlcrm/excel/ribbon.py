@@ -62,7 +62,7 @@ def _prepare(book: Book) -> tuple[Any, Any, dt.date, Lang, list[Any]]:
     read = book.read()
     frames = read.frames
     cfg, issues = resolve_settings(frames, sheet=_settings_sheet(read) or "设置",
-                                   cells=getattr(read, "settings_cells", None))
+                                   cells=getattr(read, "settings_cells", None), lang=read.lang)
     lang: Lang = cfg.lang if cfg.lang in ("zh", "en") else read.lang
     return frames, cfg, resolve_asof(None, cfg), lang, issues
 
