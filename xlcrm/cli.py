@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -46,7 +46,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _parse_asof(value: Optional[str]) -> Optional[dt.date]:
+def _parse_asof(value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
@@ -58,14 +58,14 @@ def _parse_asof(value: Optional[str]) -> Optional[dt.date]:
 @app.command()
 def refresh(
     files: Annotated[list[Path], typer.Argument(help="Order workbooks (.xlsx/.xlsm) to refresh.")],
-    asof: Annotated[Optional[str], typer.Option("--asof", help="Figures as of this date (YYYY-MM-DD); "
+    asof: Annotated[str | None, typer.Option("--asof", help="Figures as of this date (YYYY-MM-DD); "
                                                 "default: the settings sheet's 统计日期, else today.")] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="zh or en; default: the workbook's language.")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result sheets to this new "
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en; default: the workbook's language.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the result sheets to this new "
                                                    "workbook instead of into FILE.")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (.toml or .json) for "
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (.toml or .json) for "
                                                    "batch runs; the workbook's settings sheet wins.")] = None,
-    ics: Annotated[Optional[Path], typer.Option("--ics", help="Also write each rep's visit plan as an .ics "
+    ics: Annotated[Path | None, typer.Option("--ics", help="Also write each rep's visit plan as an .ics "
                                                 "calendar into this folder.")] = None,
     backups: Annotated[int, typer.Option("--backups", min=0, help="Backups of the previous version to keep.")] = 3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems and the result line.")] = False,

@@ -12,7 +12,8 @@ import datetime as dt
 import pandas as pd
 
 from xlcrm import churn as churn_mod
-from xlcrm import classify, complaints as complaints_mod
+from xlcrm import classify
+from xlcrm import complaints as complaints_mod
 from xlcrm.i18n import t
 from xlcrm.model import Column, Frames, Issue, Kind, Lang, TableSpec
 from xlcrm.settings import Settings
@@ -32,6 +33,26 @@ LIFECYCLE_COLUMNS = [
     Column("lifecycle", "Lifecycle", "生命周期", coded=True),
     Column("customers", "Customers", "客户数", kind="int"),
 ]
+
+# How each churn-cost row is computed (the textbook's chain, seed 003: 64,000 customers x 5%
+# lost = 3,200; x 40,000 revenue = 128,000,000; x 10% margin = 12,800,000 of profit).
+_CHURN_NOTES: dict[str, tuple[str, str]] = {
+    "Customers who ordered": ("customers with at least one order", "至少有一笔订单的客户"),
+    "Lost customers": ("lifecycle Lost: no order for longer than their own rhythm allows",
+                       "生命周期为流失客户：超过自身下单节奏未下单"),
+    "Lost share": ("lost customers / customers who ordered", "流失客户数 / 下单客户数"),
+    "Yearly revenue per lost customer": ("average yearly revenue of the lost customers while they bought",
+                                         "流失客户在购买期间的平均年销售额"),
+    "Revenue lost a year (customers x share x revenue)": (
+        "the textbook's chain: customers x lost share x revenue each",
+        "教材算法：客户数 × 流失率 × 每客年销售额（例：64000 × 5% × 40000 = 128000000）"),
+    "Margin": ("profit / revenue where profit or cost is given", "有毛利或成本的订单：毛利 / 销售额"),
+    "Profit lost a year (revenue lost x margin)": ("revenue lost a year x margin",
+                                                   "每年流失的销售额 × 利润率（例：128000000 × 10% = 12800000）"),
+    "High-risk customers now": ("Churn Risk >= {high:g}", "流失风险 >= {high:g}"),
+    "Expected loss, next 12 months": ("sum over customers of value at stake x churn probability",
+                                      "各客户 可能损失的价值 × 流失概率 之和"),
+}
 
 _TIERS = ["Key", "Major", "Regular", "Small"]
 _LIFECYCLES = ["Prospect", "Target", "New", "Repeat", "Loyal", "Lost", "Non-customer"]
@@ -66,27 +87,19 @@ def build(*, frames: Frames, customers: pd.DataFrame, churn: pd.DataFrame, compl
         rows.append((t(lang, en, zh), float(val), t(lang, note_en, note_zh), kind))
 
     n_customers = len(customers)
-    with_orders = int((customers["orders"] > 0).sum()) if "orders" in customers else 0
     tiered = customers["tier"].notna() & (customers["tier"] != "") if "tier" in customers else pd.Series(dtype=bool)
     add("Customers", "客户数", n_customers, "customers in the orders or the customer master",
         "订单或客户档案中的客户")
-    add("Customers with orders", "成交客户数", with_orders, "at least one order up to the as-of date",
-        "截至统计日期至少有一笔订单")
     add("Customers in the value window", "统计期内有订单的客户", int(tiered.sum()),
         f"an order in the {settings.value_window_days} days to the as-of date (ranked in the pyramid)",
         f"统计日期前 {settings.value_window_days} 天内有订单（参与金字塔排名）")
     if "revenue_12m" in customers:
         add("Revenue, last 12 months", "近 12 个月销售额", customers["revenue_12m"].sum(),
             "sum of order amounts in the 365 days to the as-of date", "统计日期前 365 天订单金额合计", "money")
-    if len(churn):
-        high = int((churn["risk_level"] == "High").sum())
-        add("High churn risk", "高流失风险客户", high,
-            f"Churn Risk >= {settings.risk_high:g}", f"流失风险 >= {settings.risk_high:g}")
-        add("Expected loss", "预计损失", churn["expected_loss"].sum(),
-            "sum over customers of value at stake x churn probability", "各客户 可能损失的价值 x 流失概率 之和",
-            "money")
     for en, zh, val, kind in churn_mod.churn_cost_summary(customers, churn, settings, lang):
-        rows.append((t(lang, en, zh), float(val), "", kind))  # type: ignore[arg-type]
+        note_en, note_zh = _CHURN_NOTES.get(en, ("", ""))
+        rows.append((t(lang, en, zh), float(val), t(lang, note_en, note_zh, high=settings.risk_high),
+                     kind))  # type: ignore[arg-type]
     metrics = complaints_mod.metrics(frames, complaints, settings, asof, lang)
     for rec in metrics.to_dict("records"):
         rows.append((rec["metric"], float(rec["value"]) if pd.notna(rec["value"]) else float("nan"),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -132,10 +132,10 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
         sheet("history", TableSpec("xlcrm_history", history, classify.HISTORY_COLUMNS)),
     ]
     summary = {
-        "asof": asof, "lang": lang, "customers": int(len(customers)),
+        "asof": asof, "lang": lang, "customers": len(customers),
         "high_risk": int((risk["risk_level"] == "High").sum()) if len(risk) else 0,
-        "visits": int(len(plan)), "unplaced": int(len(unplaced)),
-        "complaints": int(len(tracked)), "issues": len(issues),
+        "visits": len(plan), "unplaced": len(unplaced),
+        "complaints": len(tracked), "issues": len(issues),
     }
     return Computed(customers, risk, tracked, plan, unplaced, Results(sheets, issues, summary))
 

@@ -14,9 +14,10 @@ import datetime as dt
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from xlcrm.model import Issue
 
@@ -151,7 +152,7 @@ class Settings:
         except KeyError:
             raise AttributeError(key) from None
 
-    def replace(self, **values: Any) -> "Settings":
+    def replace(self, **values: Any) -> Settings:
         merged = dict(self._values)
         merged.update(values)
         return Settings(**merged)
@@ -166,8 +167,8 @@ class Settings:
     @classmethod
     def from_mapping(
         cls, raw: Mapping[str, Any], *, sheet: str = "Settings", cells: Mapping[str, str] | None = None,
-        base: "Settings | None" = None, lang: str = "en",
-    ) -> tuple["Settings", list[Issue]]:
+        base: Settings | None = None, lang: str = "en",
+    ) -> tuple[Settings, list[Issue]]:
         """Parse user-typed settings (label or key -> value). Unknown labels and bad values become issues.
 
         ``cells`` maps a label to the cell address holding its value, for the issue text.
@@ -199,7 +200,7 @@ class Settings:
         return cls(**values), issues
 
     @classmethod
-    def from_file(cls, path: str | Path) -> tuple["Settings", list[Issue]]:
+    def from_file(cls, path: str | Path) -> tuple[Settings, list[Issue]]:
         """Settings for batch runs from a .toml or .json file (keys or labels)."""
         path = Path(path)
         text = path.read_text(encoding="utf-8")

@@ -10,8 +10,8 @@ both in the settings sheet (节假日 / 调休工作日), which always win.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 import holidays as _holidays
 
@@ -32,7 +32,7 @@ class WorkCalendar:
         self.extra_on = frozenset(_as_date(d) for d in workdays)
 
     @classmethod
-    def from_settings(cls, settings: object) -> "WorkCalendar":
+    def from_settings(cls, settings: object) -> WorkCalendar:
         return cls(getattr(settings, "holidays", ()), getattr(settings, "workdays", ()))
 
     def is_workday(self, day: dt.date) -> bool:
