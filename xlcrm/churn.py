@@ -515,11 +515,18 @@ def _signals_before_loss(lost: pd.DataFrame, frames: Frames, complaints: pd.Data
     when = quiet.dt.to_period("M").dt.to_timestamp(how="end").dt.normalize().clip(upper=asof)
     sep = "; " if lang == "en" else "；"
     result = pd.Series("", index=lost.index, dtype=object)
+    # Each month's signals read only its own customers' orders (all orders for every month
+    # was quadratic in book size); only "the rep has no recent orders" needs all of them.
+    everyone = o[["day", "rep"]].sort_values("day", kind="mergesort") if "rep" in o.columns else o[["day"]]
+    o = o[o["customer_key"].isin(lost.index)]
+    idle_days = int(settings.rep_idle_days)
+    reg_keys = (register["customer_key"].astype(str)
+                if register is not None and "customer_key" in register.columns else None)
     for at, group in lost.groupby(when, sort=True):
         keys = group.index
         reg = None
-        if register is not None and "customer_key" in register.columns:
-            reg = register[register["customer_key"].astype(str).isin(keys)].copy()
+        if reg_keys is not None:
+            reg = register[reg_keys.isin(keys)].copy()
             received = pd.to_datetime(sig.column(reg, "received"), errors="coerce")
             closed = pd.to_datetime(sig.column(reg, "closed"), errors="coerce")
             reg = reg[received.isna() | (received <= at)]
@@ -527,11 +534,16 @@ def _signals_before_loss(lost: pd.DataFrame, frames: Frames, complaints: pd.Data
             if "is_dissatisfied" not in reg.columns:
                 said = sig.column(reg, "satisfaction", "").astype(str).str.lower()
                 reg["is_dissatisfied"] = said.str.contains("不满|dissatisf|unsatisf", regex=True)
-        parts = sig.all_signals(o[o["day"] <= at], frames, reg, keys,
-                                group["rep"].where(group["rep"] != "-", ""), settings, at, lang)
-        for k in keys:
-            found = [text[k] for _, strength, text in parts if strength[k] > 0 and text[k]]
-            result[k] = sep.join(found)
+        mine = o[o["customer_key"].isin(keys)]
+        parts = sig.all_signals(mine[mine["day"] <= at], frames, reg, keys,
+                                group["rep"].where(group["rep"] != "-", ""), settings, at, lang,
+                                active=sig.active_reps(everyone.iloc[:everyone["day"].searchsorted(at, side="right")],
+                                                      at, idle_days))
+        sts = [st.to_numpy(float) for _, st, _ in parts]
+        txs = [tx.tolist() for _, _, tx in parts]
+        joined = [sep.join(txs[j][i] for j in range(len(parts)) if sts[j][i] > 0 and txs[j][i])
+                  for i in range(len(keys))]
+        result[keys] = joined
     none = t(lang, "no warning signs recorded before the loss", "流失前无预警记录")
     return result.where(result != "", none)
 
