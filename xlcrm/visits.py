@@ -199,14 +199,27 @@ def _tier(value: Any) -> str | None:
     return c if c in _TIERS else None
 
 
-def _by_key(frame: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
-    """Rows of a frame keyed by customer_key (index or column); the last row wins."""
+_CLASSIFIED_FIELDS = ("tier", "lifecycle", "status", "customer_id", "customer", "customer_name", "rep", "region",
+                     "last_order")
+_MASTER_FIELDS = ("status", "latitude", "longitude", "customer_id", "customer_name", "rep", "region", "address",
+                  "phone", "rep_status")
+_RISK_FIELDS = ("churn_risk", "risk_level", "reasons")
+
+
+def _by_key(frame: pd.DataFrame | None, fields: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
+    """Rows of a frame keyed by customer_key (index or column); the last row wins.
+
+    ``fields``: only these columns go into the rows (a row dict of every column of a
+    100k-customer frame is most of the planner's time).
+    """
     if frame is None or len(frame) == 0:
         return {}
     if "customer_key" in frame.columns:
         keys = frame["customer_key"].map(_text)
     else:
         keys = pd.Series([_text(k) for k in frame.index], index=frame.index)
+    if fields is not None:
+        frame = frame[[c for c in dict.fromkeys(frame.columns) if c in fields]]
     records = frame.to_dict("records")
     return {k: r for k, r in zip(keys, records) if k}
 
@@ -266,9 +279,9 @@ def _departed(rep: str, rep_status: str, settings: Settings) -> bool:
 
 def _accounts(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFrame | None,
               settings: Settings, asof: dt.date, lang: Lang) -> list[_Account]:
-    classified = _by_key(customers)
-    master = _by_key(getattr(frames, "customers", None))
-    risks = _by_key(churn)
+    classified = _by_key(customers, _CLASSIFIED_FIELDS)
+    master = _by_key(getattr(frames, "customers", None), _MASTER_FIELDS)
+    risks = _by_key(churn, _RISK_FIELDS)
     order_rep, order_last, owing = _orders_by_customer(frames, asof)
     logged = _visit_log(frames, asof)
     keys = sorted(set(classified) | set(master))
