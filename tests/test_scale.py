@@ -1,0 +1,63 @@
+"""Scale rewrites keep results identical: each fast path against the plain definition it replaced."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+
+from xlcrm import churn_signals as sig
+from xlcrm.churn import _clean_orders, score, winback
+from xlcrm.i18n import t
+from xlcrm.visits import _by_key
+from tests.test_churn import ASOF, END as ASOF_TS, S, books, frames_of
+
+
+def _signals_before_loss_reference(lost, frames, register, settings, asof, lang):
+    """The definition: each loss month's signals evaluated on the whole order book up to then."""
+    o = _clean_orders(frames, asof)
+    quiet = pd.to_datetime(lost["last_order"]) + pd.to_timedelta(lost["usual_gap_days"].fillna(0), unit="D")
+    when = quiet.dt.to_period("M").dt.to_timestamp(how="end").dt.normalize().clip(upper=asof)
+    sep = "; " if lang == "en" else "；"
+    out = {}
+    for at, group in lost.groupby(when, sort=True):
+        keys = group.index
+        reg = register[register["customer_key"].astype(str).isin(keys)].copy()
+        received = pd.to_datetime(reg["received"], errors="coerce")
+        closed = pd.to_datetime(reg["closed"], errors="coerce")
+        reg = reg[received.isna() | (received <= at)]
+        reg["is_open"] = (closed.isna() | (closed > at)).loc[reg.index]  # open as of that month
+        parts = sig.all_signals(o[o["day"] <= at], frames, reg, keys, group["rep"].where(group["rep"] != "-", ""),
+                                settings, at, lang)
+        for k in keys:
+            out[k] = sep.join(text[k] for _, strength, text in parts if strength[k] > 0 and text[k]) or t(
+                lang, "no warning signs recorded before the loss", "流失前无预警记录")
+    return pd.Series(out, dtype=object)
+
+
+@hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(books())
+def test_winback_signals_equal_the_whole_book_evaluation(book):
+    """Win-back reads only the lost customers' orders per month (and the reps' activity from all):
+    the sentences must equal evaluating every signal on the whole order book, as first written."""
+    rows, complaints, deliveries, master, lang = book
+    # win-back derives is_open from the closed date: some closed before, some after the losses
+    complaints = complaints.assign(closed=[pd.NaT, ASOF_TS - pd.Timedelta(days=400), ASOF_TS][:len(complaints)])
+    frames = frames_of(rows, deliveries=deliveries, customers=master)
+    risk = score(frames, None, complaints, S, ASOF, lang)
+    wb = winback(None, risk, frames, S, lang, complaints=complaints)
+    if wb.empty:
+        return
+    lost = risk[risk["lifecycle"] == "Lost"]
+    asof = (pd.to_datetime(lost["last_order"]) + pd.to_timedelta(lost["days_since_last"], unit="D")).max()
+    ref = _signals_before_loss_reference(lost, frames, complaints, S, asof, lang)
+    got = pd.Series(wb["signals"].to_numpy(object), index=wb.index)
+    assert got.to_dict() == ref.reindex(got.index).to_dict()
+
+
+def test_visit_rows_hold_only_the_fields_asked_for_and_the_last_row_wins():
+    frame = pd.DataFrame({"customer_key": ["A", "B", "A", ""], "rep": ["甲", "乙", "丙", "丁"],
+                          "tier": ["Key", "Small", "Major", "Key"], "unused": [1, 2, 3, 4]})
+    rows = _by_key(frame, ("rep", "tier", "absent"))
+    assert rows == {"A": {"rep": "丙", "tier": "Major"}, "B": {"rep": "乙", "tier": "Small"}}
+    assert _by_key(frame)["A"] == {"customer_key": "A", "rep": "丙", "tier": "Major", "unused": 3}
