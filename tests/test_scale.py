@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from xlcrm import churn_signals as sig
 from xlcrm.churn import _clean_orders, score, winback
 from xlcrm.i18n import t
 from xlcrm.visits import _by_key
+from xlcrm.workbook.cells import is_total_text, total_mask
 from tests.test_churn import ASOF, END as ASOF_TS, S, books, frames_of
 
 
@@ -61,3 +64,17 @@ def test_visit_rows_hold_only_the_fields_asked_for_and_the_last_row_wins():
     rows = _by_key(frame, ("rep", "tier", "absent"))
     assert rows == {"A": {"rep": "丙", "tier": "Major"}, "B": {"rep": "乙", "tier": "Small"}}
     assert _by_key(frame)["A"] == {"customer_key": "A", "rep": "丙", "tier": "Major", "unused": 3}
+
+
+_PIECES = ["合计", "合 计", "总额", "小计：", "本月", "华东区", "Total", "GRAND", " total", "sum", "Sums", "ſum", "公司",
+           "Ltd", "SO0001", "-", "：", " ", "客户", "ＴＯＴＡＬ", "K", "İ"]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True), st.text(max_size=12),
+                          st.lists(st.sampled_from(_PIECES), max_size=4).map("".join)), max_size=40))
+def test_total_mask_equals_is_total_text_on_every_value(values):
+    """total_mask pre-filters in Arrow (a total needs 计/额 or an English total word): it must
+    flag exactly the cells is_total_text flags one by one."""
+    arr = np.array(values, dtype=object)
+    assert total_mask(arr).tolist() == [is_total_text(v) for v in values]

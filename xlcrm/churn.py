@@ -166,7 +166,7 @@ def _customers_from_orders(o: pd.DataFrame, settings: Any, asof: pd.Timestamp) -
     last = o.sort_values("order_date", kind="mergesort")
     for name in ("rep", "region"):
         if name in o.columns:
-            known = last[last[name].map(sig.text_of) != ""]
+            known = last[_has_text(last[name])]
             out[name] = known.groupby("customer_key")[name].last().reindex(out.index)
         else:
             out[name] = np.nan
@@ -296,6 +296,18 @@ def _by_key(frame: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
     return c.reindex(keys)
 
 
+def _has_text(values: pd.Series) -> pd.Series:
+    """``sig.text_of(v) != ""`` for each value, without a Python call per cell where the dtype
+    decides it (numbers, dates, flags: given unless missing; other values: once per distinct value)."""
+    dtype = values.dtype
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype) \
+            or isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_bool_dtype(dtype):
+        return values.notna()
+    codes, uniques = pd.factorize(values)  # missing values get -1: no text
+    ok = np.array([sig.text_of(u) != "" for u in uniques], dtype=bool)
+    return pd.Series((codes >= 0) & ok[np.maximum(codes, 0)] if len(ok) else codes >= 0, index=values.index)
+
+
 def _customer_view(customers: pd.DataFrame | None, master: pd.DataFrame | None, base: pd.DataFrame,
                    keys: pd.Index) -> pd.DataFrame:
     """classify's customer columns where given, then the master's, then what the orders say."""
@@ -308,7 +320,7 @@ def _customer_view(customers: pd.DataFrame | None, master: pd.DataFrame | None, 
         layers.append(_by_key(customers, keys))
     for c in layers:
         for name in c.columns:
-            given = c[name].where(c[name].map(sig.text_of) != "")
+            given = c[name].where(_has_text(c[name]))
             view[name] = given.where(given.notna(), view[name]) if name in view.columns else given
     return view
 

@@ -554,8 +554,12 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
     fixed: dict[str, dt.date] = {}
     late: set[str] = set()
     if days:
+        with_deadline: dict[str, list[_Account]] = {}  # one pass, not one scan of everyone per rep
+        for a in active:
+            if a.deadline is not None:
+                with_deadline.setdefault(a.rep, []).append(a)
         for rep in reps:
-            hard = sorted((a for a in active if a.rep == rep and a.deadline is not None),
+            hard = sorted(with_deadline.get(rep, []),
                           key=lambda a: _priority(a, first, a.due))  # type: ignore[arg-type]
             chosen: list[tuple[int, int, tuple, str]] = []
             placed: dict[str, int] = {}
