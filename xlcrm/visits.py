@@ -588,9 +588,12 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
             due = a.due or asof
             start = cal.next_workday(asof) if a.key in late else _first_day(due, asof, cal, a.last_contact)
             state[a.key] = (due, start, a.last_contact)
-    by_rep: dict[str, list[_Account]] = {}
+    by_rep: dict[str, list[_Account]] = {a.rep: [] for a in active}
     for a in active:
-        by_rep.setdefault(a.rep, []).append(a)
+        # A first day after the horizon only moves when the account is visited, which it then
+        # never is: leave those out of the daily scans (most of a large book is not due).
+        if last_day is not None and state[a.key][1] <= last_day:
+            by_rep[a.rep].append(a)
     for d in days:
         for rep in reps:
             room = cap - load.get((rep, d), 0)
@@ -598,8 +601,8 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
                 continue
             ready = [a for a in by_rep[rep] if state[a.key][1] <= d and (not a.visits or a.visits[-1] != d)
                      and not (a.key in fixed and fixed[a.key] > d)]
-            ready.sort(key=lambda a: _priority(a, d, state[a.key][0]))
-            for a in ready[:room]:
+            # the first ``room`` by priority (keys are unique: the same as sorting all of them)
+            for a in heapq.nsmallest(room, ready, key=lambda a: _priority(a, d, state[a.key][0])):
                 a.visits.append(d)
                 nd = d + dt.timedelta(days=a.interval)
                 state[a.key] = (nd, _first_day(nd, asof, cal, d), d)
