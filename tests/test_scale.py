@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from tests.test_churn import ASOF, S, books, frames_of
+from tests.test_churn import END as ASOF_TS
+from tests.workbook.fixtures import feature_workbook, result_sheets
 from xlcrm import churn_signals as sig
 from xlcrm.churn import _clean_orders, score, winback
 from xlcrm.i18n import t
 from xlcrm.visits import _by_key
 from xlcrm.workbook.cells import is_total_text, total_mask
-from tests.test_churn import ASOF, END as ASOF_TS, S, books, frames_of
+from xlcrm.workbook.package import Package, check_package
+from xlcrm.workbook.write import file_signature, write_in_place
 
 
 def _signals_before_loss_reference(lost, frames, register, settings, asof, lang):
@@ -78,3 +84,33 @@ def test_total_mask_equals_is_total_text_on_every_value(values):
     flag exactly the cells is_total_text flags one by one."""
     arr = np.array(values, dtype=object)
     assert total_mask(arr).tolist() == [is_total_text(v) for v in values]
+
+
+def _drains(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    original = Package.drain
+
+    def spy(self, info):  # noqa: ANN001
+        seen.append(info.filename)
+        return original(self, info)
+
+    monkeypatch.setattr(Package, "drain", spy)
+    return seen
+
+
+def test_write_skips_the_second_deep_check_only_while_the_file_is_unchanged(tmp_path, monkeypatch):
+    """refresh deep-checks the package before reading; the write re-decompresses every member
+    only when the file's signature (inode, size, mtime) changed since, e.g. saved again meanwhile."""
+    path = feature_workbook(tmp_path / "book.xlsx", pivot=False)
+    check_package(path)
+    signature = file_signature(path)
+    seen = _drains(monkeypatch)
+    write_in_place(path, result_sheets(), lang="zh", backups=0, checked=signature)
+    assert seen == []
+    signature = file_signature(path)
+    os.utime(path, ns=(signature[3] + 10**9, signature[3] + 10**9))  # touched after the check
+    write_in_place(path, result_sheets(), lang="zh", backups=0, checked=signature)
+    assert len(seen) >= 5  # every member drained again
+    seen.clear()
+    write_in_place(path, result_sheets(), lang="zh", backups=0)  # no signature: always deep
+    assert len(seen) >= 5
