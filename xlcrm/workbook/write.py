@@ -38,8 +38,7 @@ from xlcrm.model import Lang, SheetSpec
 from xlcrm.workbook.graft import Graft, GraftPlan, write_plan
 from xlcrm.workbook.package import Package, check_package
 
-__all__ = ["BACKUP_DIR", "WriteReport", "check_lock", "file_signature", "owned_sheets", "write_in_place",
-           "write_new"]
+__all__ = ["BACKUP_DIR", "WriteReport", "check_lock", "owned_sheets", "write_in_place", "write_new"]
 
 log = logging.getLogger(__name__)
 
