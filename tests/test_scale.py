@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -114,3 +116,35 @@ def test_write_skips_the_second_deep_check_only_while_the_file_is_unchanged(tmp_
     seen.clear()
     write_in_place(path, result_sheets(), lang="zh", backups=0)  # no signature: always deep
     assert len(seen) >= 5
+
+
+def test_reading_a_refreshed_book_skips_the_result_sheets_and_reads_the_same(tmp_path, monkeypatch):
+    """The reader no longer parses xlcrm's result sheets (it discarded them anyway): reading a
+    refreshed workbook gives the same frames and sheet reports as loading every sheet."""
+    from xlcrm.refresh import refresh
+    from xlcrm.workbook import read
+
+    book = tmp_path / "demo.xlsx"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "workbooks" / "xlcrm-demo-zh.xlsx", book)
+    refresh(book, backups=0)
+    fast = read.read_workbook(book)
+    loaded: list[str] = []
+    original = read.RawSheet.__init__
+
+    def spy(self, name, rows, *args, **kwargs):  # noqa: ANN001
+        original(self, name, rows, *args, **kwargs)
+        if len(rows):
+            loaded.append(name)
+
+    monkeypatch.setattr(read, "_result_sheet", lambda entry, info: False)
+    monkeypatch.setattr(read.RawSheet, "__init__", spy)
+    slow = read.read_workbook(book)
+    owned = {name for name, role in read._book_info(book).owned.items() if role != "history"}
+    assert owned and owned <= set(loaded)  # the slow path did load them
+    assert fast.sheets == slow.sheets
+    for name in ("orders", "deliveries", "customers", "complaints", "visits", "history"):
+        a, b = getattr(fast.frames, name), getattr(slow.frames, name)
+        assert (a is None) == (b is None)
+        if a is not None:
+            pd.testing.assert_frame_equal(a, b)
+    assert [i.as_row() for i in fast.frames.issues] == [i.as_row() for i in slow.frames.issues]
