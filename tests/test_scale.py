@@ -92,7 +92,7 @@ def _drains(monkeypatch) -> list[str]:
     seen: list[str] = []
     original = Package.drain
 
-    def spy(self, info):  # noqa: ANN001
+    def spy(self, info):
         seen.append(info.filename)
         return original(self, info)
 
@@ -131,7 +131,7 @@ def test_reading_a_refreshed_book_skips_the_result_sheets_and_reads_the_same(tmp
     loaded: list[str] = []
     original = read.RawSheet.__init__
 
-    def spy(self, name, rows, *args, **kwargs):  # noqa: ANN001
+    def spy(self, name, rows, *args, **kwargs):
         original(self, name, rows, *args, **kwargs)
         if len(rows):
             loaded.append(name)

@@ -11,9 +11,8 @@ larger than any path to every pair in different regions makes every optimal (and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
