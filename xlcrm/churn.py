@@ -40,6 +40,7 @@ exp(-max(0, days/gap - 1) / 2)).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -531,6 +532,8 @@ def _signals_before_loss(lost: pd.DataFrame, frames: Frames, complaints: pd.Data
     # was quadratic in book size); only "the rep has no recent orders" needs all of them.
     everyone = o[["day", "rep"]].sort_values("day", kind="mergesort") if "rep" in o.columns else o[["day"]]
     o = o[o["customer_key"].isin(lost.index)]
+    frames = dataclasses.replace(frames, customers=_rows_of(frames.customers, lost.index),
+                                 deliveries=_rows_of(frames.deliveries, lost.index))
     idle_days = int(settings.rep_idle_days)
     reg_keys = (register["customer_key"].astype(str)
                 if register is not None and "customer_key" in register.columns else None)
@@ -558,6 +561,13 @@ def _signals_before_loss(lost: pd.DataFrame, frames: Frames, complaints: pd.Data
         result[keys] = joined
     none = t(lang, "no warning signs recorded before the loss", "流失前无预警记录")
     return result.where(result != "", none)
+
+
+def _rows_of(frame: pd.DataFrame | None, keys: pd.Index) -> pd.DataFrame | None:
+    """The rows of these customers (the signals look at no others), filtered once, not per month."""
+    if frame is None or "customer_key" not in frame.columns:
+        return frame
+    return frame[frame["customer_key"].astype(str).isin(keys)]
 
 
 def _controllable(reason: str, lang: Lang) -> str:
