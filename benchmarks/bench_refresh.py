@@ -29,17 +29,17 @@ grafts into a clean workbook, run 2 replaces the sheets (and reads the history b
    100,000   2  2.34     0.51       0.06   2.56   2.15   5.72   1.43  14.94      423      41.09  0.36x
  1,048,576   1 20.24     4.60       0.62  30.32  24.08  54.77  14.92 150.70     1898          -      -
 
-  after (branch scale)
-    10,000   1  0.34     0.16       0.09   0.26   0.17   0.79   0.20   2.10      236       3.86  0.54x
-    10,000   2  0.30     0.14       0.02   0.31   0.11   1.00   0.21   2.11      236       3.86  0.55x
-   100,000   1  2.24     0.67       0.29   1.77   1.27   1.29   1.26   8.99      418      40.64  0.22x
-   100,000   2  1.88     0.43       0.06   1.26   1.05   1.18   1.16   7.19      418      40.64  0.18x
- 1,048,576   1 22.33     5.01       0.79  21.88  13.64   4.91  16.67  87.17     1995          -      -
- 1,048,576   2 23.83     4.75       0.74  19.36  16.28   6.85  15.30  89.17     1995          -      -
+  after (branch scale; openpyxl at 1M run separately: 446 s CPU, peak 7.7 GB)
+    10,000   1  0.30     0.13       0.08   0.24   0.18   0.81   0.23   2.08      240       3.86  0.54x
+    10,000   2  0.32     0.16       0.01   0.26   0.09   0.99   0.16   2.01      240       3.86  0.52x
+   100,000   1  1.88     0.45       0.19   1.25   0.97   0.84   1.12   6.90      402      40.64  0.17x
+   100,000   2  1.81     0.39       0.05   1.14   1.04   1.20   1.16   6.93      402      40.64  0.17x
+ 1,048,576   1 20.36     4.36       0.65  18.51  16.77   5.15  12.31  79.68     1974     446.04  0.18x
+ 1,048,576   2 24.33     5.31       0.65  17.93  14.99   5.57  12.83  83.14     1974     446.04  0.19x
 
-The 1M figures were taken while other jobs (openpyxl at 1M, other sessions) shared both cores;
-a run of this branch two commits earlier, less crowded, took 70 s (read 18.9, churn 15.4,
-visits 12.4, write 13.4). The 1M workbook holds 1,048,575 orders of 104,857 customers, 419 reps.
+Wall time of the last 1M runs: 83 and 86 s. The "before" 1M run shared the cores with
+another job (wall 287 s), so its CPU figure may be inflated a little. The 1M workbook holds
+1,048,575 orders of 104,857 customers (plus 5,242 prospects), 419 reps.
 """
 
 from __future__ import annotations
