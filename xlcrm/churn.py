@@ -40,6 +40,7 @@ exp(-max(0, days/gap - 1) / 2)).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -166,7 +167,7 @@ def _customers_from_orders(o: pd.DataFrame, settings: Any, asof: pd.Timestamp) -
     last = o.sort_values("order_date", kind="mergesort")
     for name in ("rep", "region"):
         if name in o.columns:
-            known = last[last[name].map(sig.text_of) != ""]
+            known = last[_has_text(last[name])]
             out[name] = known.groupby("customer_key")[name].last().reindex(out.index)
         else:
             out[name] = np.nan
@@ -296,6 +297,18 @@ def _by_key(frame: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
     return c.reindex(keys)
 
 
+def _has_text(values: pd.Series) -> pd.Series:
+    """``sig.text_of(v) != ""`` for each value, without a Python call per cell where the dtype
+    decides it (numbers, dates, flags: given unless missing; other values: once per distinct value)."""
+    dtype = values.dtype
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype) \
+            or isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_bool_dtype(dtype):
+        return values.notna()
+    codes, uniques = pd.factorize(values)  # missing values get -1: no text
+    ok = np.array([sig.text_of(u) != "" for u in uniques], dtype=bool)
+    return pd.Series((codes >= 0) & ok[np.maximum(codes, 0)] if len(ok) else codes >= 0, index=values.index)
+
+
 def _customer_view(customers: pd.DataFrame | None, master: pd.DataFrame | None, base: pd.DataFrame,
                    keys: pd.Index) -> pd.DataFrame:
     """classify's customer columns where given, then the master's, then what the orders say."""
@@ -308,7 +321,7 @@ def _customer_view(customers: pd.DataFrame | None, master: pd.DataFrame | None, 
         layers.append(_by_key(customers, keys))
     for c in layers:
         for name in c.columns:
-            given = c[name].where(c[name].map(sig.text_of) != "")
+            given = c[name].where(_has_text(c[name]))
             view[name] = given.where(given.notna(), view[name]) if name in view.columns else given
     return view
 
@@ -515,11 +528,20 @@ def _signals_before_loss(lost: pd.DataFrame, frames: Frames, complaints: pd.Data
     when = quiet.dt.to_period("M").dt.to_timestamp(how="end").dt.normalize().clip(upper=asof)
     sep = "; " if lang == "en" else "；"
     result = pd.Series("", index=lost.index, dtype=object)
+    # Each month's signals read only its own customers' orders (all orders for every month
+    # was quadratic in book size); only "the rep has no recent orders" needs all of them.
+    everyone = o[["day", "rep"]].sort_values("day", kind="mergesort") if "rep" in o.columns else o[["day"]]
+    o = o[o["customer_key"].isin(lost.index)]
+    frames = dataclasses.replace(frames, customers=_rows_of(frames.customers, lost.index),
+                                 deliveries=_rows_of(frames.deliveries, lost.index))
+    idle_days = int(settings.rep_idle_days)
+    reg_keys = (register["customer_key"].astype(str)
+                if register is not None and "customer_key" in register.columns else None)
     for at, group in lost.groupby(when, sort=True):
         keys = group.index
         reg = None
-        if register is not None and "customer_key" in register.columns:
-            reg = register[register["customer_key"].astype(str).isin(keys)].copy()
+        if reg_keys is not None:
+            reg = register[reg_keys.isin(keys)].copy()
             received = pd.to_datetime(sig.column(reg, "received"), errors="coerce")
             closed = pd.to_datetime(sig.column(reg, "closed"), errors="coerce")
             reg = reg[received.isna() | (received <= at)]
@@ -527,13 +549,25 @@ def _signals_before_loss(lost: pd.DataFrame, frames: Frames, complaints: pd.Data
             if "is_dissatisfied" not in reg.columns:
                 said = sig.column(reg, "satisfaction", "").astype(str).str.lower()
                 reg["is_dissatisfied"] = said.str.contains("不满|dissatisf|unsatisf", regex=True)
-        parts = sig.all_signals(o[o["day"] <= at], frames, reg, keys,
-                                group["rep"].where(group["rep"] != "-", ""), settings, at, lang)
-        for k in keys:
-            found = [text[k] for _, strength, text in parts if strength[k] > 0 and text[k]]
-            result[k] = sep.join(found)
+        mine = o[o["customer_key"].isin(keys)]
+        parts = sig.all_signals(mine[mine["day"] <= at], frames, reg, keys,
+                                group["rep"].where(group["rep"] != "-", ""), settings, at, lang,
+                                active=sig.active_reps(everyone.iloc[:everyone["day"].searchsorted(at, side="right")],
+                                                      at, idle_days))
+        sts = [st.to_numpy(float) for _, st, _ in parts]
+        txs = [tx.tolist() for _, _, tx in parts]
+        joined = [sep.join(txs[j][i] for j in range(len(parts)) if sts[j][i] > 0 and txs[j][i])
+                  for i in range(len(keys))]
+        result[keys] = joined
     none = t(lang, "no warning signs recorded before the loss", "流失前无预警记录")
     return result.where(result != "", none)
+
+
+def _rows_of(frame: pd.DataFrame | None, keys: pd.Index) -> pd.DataFrame | None:
+    """The rows of these customers (the signals look at no others), filtered once, not per month."""
+    if frame is None or "customer_key" not in frame.columns:
+        return frame
+    return frame[frame["customer_key"].astype(str).isin(keys)]
 
 
 def _controllable(reason: str, lang: Lang) -> str:

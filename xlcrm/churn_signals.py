@@ -140,12 +140,14 @@ def complaints(register: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp
                  _dis=column(c, "is_dissatisfied", False).fillna(False).astype(bool))
     agg = c.groupby("customer_key").agg(n=("_open", "size"), open=("_open", "sum"), over=("_over", "sum"),
                                         dis=("_dis", "sum"))
-    for k, row in agg.iterrows():
-        if k not in strength.index:
-            continue
-        n, op, ov, di = int(row["n"]), int(row["open"]), int(row["over"]), int(row["dis"])
+    agg = agg[agg.index.isin(keys)]  # one pass over the customers who complained, not a Series write each
+    st_d: dict[Any, float] = {}
+    tx_d: dict[Any, str] = {}
+    for k, n, op, ov, di in zip(agg.index, agg["n"].tolist(), agg["open"].tolist(), agg["over"].tolist(),
+                                agg["dis"].tolist()):
+        n, op, ov, di = int(n), int(op), int(ov), int(di)
         s = 0.05 * (n - op) + 0.15 * op + 0.10 * ov + 0.20 * di
-        strength[k] = min(0.5, s)
+        st_d[k] = min(0.5, s)
         parts = [t(lang, "{n} complaint(s) in {w} days", "{w} 天内投诉 {n} 次", n=n, w=window)]
         if op:
             parts.append(t(lang, "{n} still open", "{n} 件未结案", n=op))
@@ -153,8 +155,8 @@ def complaints(register: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp
             parts.append(t(lang, "{n} overdue", "{n} 件超期", n=ov))
         if di:
             parts.append(t(lang, "{n} follow-up(s) dissatisfied", "{n} 次回访不满意", n=di))
-        text[k] = ", ".join(parts)
-    return strength, text
+        tx_d[k] = ", ".join(parts)
+    return _keyed(st_d, tx_d, keys, strength, text)
 
 
 def deliveries(dl: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp, window: int,
@@ -183,13 +185,14 @@ def deliveries(dl: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp, wind
                           "short": qty.notna() & ordered.notna() & (qty < ordered), "late": late,
                           "n": True})
     agg = flags.groupby("customer_key")[["ret", "short", "late", "n"]].sum()
-    for k, row in agg.iterrows():
-        if k not in strength.index:
-            continue
-        r, sh, la = int(row["ret"]), int(row["short"]), int(row["late"])
+    agg = agg[agg.index.isin(keys)]
+    st_d: dict[Any, float] = {}
+    tx_d: dict[Any, str] = {}
+    for k, r, sh, la in zip(agg.index, agg["ret"].tolist(), agg["short"].tolist(), agg["late"].tolist()):
+        r, sh, la = int(r), int(sh), int(la)
         if r + sh + la == 0:
             continue
-        strength[k] = min(0.4, 0.10 * r + 0.06 * sh + 0.06 * la)
+        st_d[k] = min(0.4, 0.10 * r + 0.06 * sh + 0.06 * la)
         parts = []
         if r:
             parts.append(t(lang, "{n} return(s)", "退货 {n} 次", n=r))
@@ -197,8 +200,8 @@ def deliveries(dl: pd.DataFrame | None, keys: pd.Index, asof: pd.Timestamp, wind
             parts.append(t(lang, "{n} short delivery(ies)", "少发 {n} 次", n=sh))
         if la:
             parts.append(t(lang, "{n} late delivery(ies)", "延迟交货 {n} 次", n=la))
-        text[k] = t(lang, "{p} in the last {w} days", "近 {w} 天{p}", p=", ".join(parts), w=window)
-    return strength, text
+        tx_d[k] = t(lang, "{p} in the last {w} days", "近 {w} 天{p}", p=", ".join(parts), w=window)
+    return _keyed(st_d, tx_d, keys, strength, text)
 
 
 def receivables(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, grace: int, window: int,
@@ -219,22 +222,41 @@ def receivables(o: pd.DataFrame, keys: pd.Index, asof: pd.Timestamp, grace: int,
                       "oldest": due.where(unpaid), "late_days": (paid - limit).dt.days.where(late_paid)})
     agg = f.groupby("k").agg(unpaid=("unpaid", "sum"), late=("late", "sum"), amt=("amt", "sum"),
                              oldest=("oldest", "min"), late_days=("late_days", "mean"))
-    for k, row in agg.iterrows():
-        if k not in strength.index or (row["unpaid"] == 0 and row["late"] == 0):
-            continue
+    agg = agg[agg.index.isin(keys) & ((agg["unpaid"] != 0) | (agg["late"] != 0))]
+    st_d: dict[Any, float] = {}
+    tx_d: dict[Any, str] = {}
+    for k, n_unpaid, n_late, amt, oldest, late_days in zip(
+            agg.index, agg["unpaid"].tolist(), agg["late"].tolist(), agg["amt"].tolist(),
+            agg["oldest"].tolist(), agg["late_days"].tolist()):
         s, parts = 0.0, []
-        if row["unpaid"]:
-            days = int((asof - row["oldest"]).days)
-            s += min(0.3, 0.15 + 0.05 * row["unpaid"])
+        if n_unpaid:
+            days = int((asof - oldest).days)
+            s += min(0.3, 0.15 + 0.05 * n_unpaid)
             parts.append(t(lang, "{n} unpaid order(s) past due ({a}), oldest due {d} days ago",
-                           "{n} 笔应收逾期未回款 ({a}), 最早已逾期 {d} 天", n=int(row["unpaid"]),
-                           a=fmt_money(row["amt"]), d=days))
-        if row["late"]:
-            s += min(0.15, 0.05 * row["late"])
+                           "{n} 笔应收逾期未回款 ({a}), 最早已逾期 {d} 天", n=int(n_unpaid),
+                           a=fmt_money(amt), d=days))
+        if n_late:
+            s += min(0.15, 0.05 * n_late)
             parts.append(t(lang, "{n} payment(s) made late, {d:.0f} days on average",
-                           "{n} 笔回款逾期, 平均晚 {d:.0f} 天", n=int(row["late"]), d=row["late_days"]))
-        strength[k] = min(0.4, s)
-        text[k] = "; ".join(parts)
+                           "{n} 笔回款逾期, 平均晚 {d:.0f} 天", n=int(n_late), d=late_days))
+        st_d[k] = min(0.4, s)
+        tx_d[k] = "; ".join(parts)
+    return _keyed(st_d, tx_d, keys, strength, text)
+
+
+def _keyed(st_d: dict[Any, float], tx_d: dict[Any, str], keys: pd.Index, strength: pd.Series,
+           text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Write the per-customer results into ``strength``/``text`` at once (a label write each is slow)."""
+    if st_d:
+        pos = keys.get_indexer(list(st_d))
+        sv = strength.to_numpy(dtype=float, copy=True)
+        sv[pos] = list(st_d.values())
+        strength = pd.Series(sv, index=keys)
+    if tx_d:
+        pos = keys.get_indexer(list(tx_d))
+        tv = text.to_numpy(dtype=object, copy=True)
+        tv[pos] = list(tx_d.values())
+        text = pd.Series(tv, index=keys, dtype=text.dtype)
     return strength, text
 
 
@@ -246,22 +268,37 @@ def text_of(v: Any) -> str:
     return str(v).strip()
 
 
+def _master_by_key(master: pd.DataFrame, field: str, keys: pd.Index) -> pd.DataFrame:
+    """The master's ``customer_key`` and ``field`` (as ``text_of``) on rows whose key is in ``keys``."""
+    k = master["customer_key"].astype(str)
+    inside = k.isin(keys).to_numpy()
+    return pd.DataFrame({"k": k[inside].to_numpy(object),
+                         "v": [text_of(v) for v in master[field].to_numpy(object)[inside]]})
+
+
+def active_reps(o: pd.DataFrame, asof: pd.Timestamp, idle_days: int) -> set[str] | None:
+    """Reps with an order in the ``idle_days`` up to ``asof`` (None: no order at all then)."""
+    if "rep" not in o.columns:
+        return None
+    recent = o[o["day"] > asof - pd.Timedelta(days=idle_days)]
+    if recent.empty:
+        return None
+    return {text_of(r) for r in recent["rep"].unique()}
+
+
 def rep_gone(o: pd.DataFrame, frames: Frames, rep: pd.Series, keys: pd.Index, settings: Any,
-             asof: pd.Timestamp, lang: Lang) -> tuple[pd.Series, pd.Series]:
-    strength = pd.Series(0.0, index=keys)
-    text = pd.Series("", index=keys)
+             asof: pd.Timestamp, lang: Lang, *, active: set[str] | None | bool = False
+             ) -> tuple[pd.Series, pd.Series]:
+    """``active``: the reps with recent orders when the caller knows them (``active_reps``)."""
     master = frames.customers
     status: dict[str, str] = {}
     if master is not None and "customer_key" in master.columns and "rep_status" in master.columns:
-        for k, v in zip(master["customer_key"].astype(str), master["rep_status"]):
-            status[k] = text_of(v)
+        m = _master_by_key(master, "rep_status", keys)
+        status = dict(zip(m["k"], m["v"]))  # the last row of a key wins
     departed = {str(r).strip() for r in (settings.departed_reps or []) if str(r).strip()}
     idle_days = int(settings.rep_idle_days)
-    active: set[str] | None = None
-    if "rep" in o.columns:
-        recent = o[o["day"] > asof - pd.Timedelta(days=idle_days)]
-        if not recent.empty:
-            active = {text_of(r) for r in recent["rep"]}
+    if active is False:
+        active = active_reps(o, asof, idle_days)
     st_l, tx_l = [0.0] * len(keys), [""] * len(keys)
     for i, (k, r) in enumerate(zip(keys, rep.tolist())):
         r = text_of(r)
@@ -289,30 +326,34 @@ def manual_flag(frames: Frames, keys: pd.Index, lang: Lang) -> tuple[pd.Series, 
     m = frames.customers
     if m is None or "customer_key" not in m.columns or "manual_flag" not in m.columns:
         return strength, text
-    for k, v in zip(m["customer_key"].astype(str), m["manual_flag"]):
-        flag = text_of(v)
-        if k not in strength.index or flag.lower() in _NO_WORDS:
+    st_d: dict[Any, float] = {}
+    tx_d: dict[Any, str] = {}
+    rows = _master_by_key(m, "manual_flag", keys)
+    for k, flag in zip(rows["k"], rows["v"]):
+        if flag.lower() in _NO_WORDS:
             continue
-        strength[k] = 0.3
-        text[k] = (t(lang, "flagged by hand in the customer master", "客户档案中人工标记预警")
+        st_d[k] = 0.3  # the last flagged row of a key wins
+        tx_d[k] = (t(lang, "flagged by hand in the customer master", "客户档案中人工标记预警")
                    if flag.lower() in _YES_WORDS else
                    t(lang, 'manual flag: "{f}"', '人工标记: "{f}"', f=flag[:80]))
-    return strength, text
-
-
+    return _keyed(st_d, tx_d, keys, strength, text)
 
 
 def all_signals(o: pd.DataFrame, frames: Frames, register: pd.DataFrame | None, keys: pd.Index,
-                rep: pd.Series, settings: Any, asof: pd.Timestamp,
-                lang: Lang) -> list[tuple[str, pd.Series, pd.Series]]:
-    """(column key, strength, sentence) of each signal after the model's, in the order applied."""
+                rep: pd.Series, settings: Any, asof: pd.Timestamp, lang: Lang, *,
+                active: set[str] | None | bool = False) -> list[tuple[str, pd.Series, pd.Series]]:
+    """(column key, strength, sentence) of each signal after the model's, in the order applied.
+
+    Every signal but the rep's reads only the orders of ``keys``, so ``o`` may hold just
+    those when ``active`` (``active_reps`` of all orders) is given.
+    """
     window = int(settings.signal_window_days)
     pairs = [
         ("pts_buying_less", buying_less(o, keys, asof, int(settings.recent_days), lang)),
         ("pts_complaints", complaints(register, keys, asof, window, lang)),
         ("pts_deliveries", deliveries(frames.deliveries, keys, asof, window, lang)),
         ("pts_receivables", receivables(o, keys, asof, int(settings.receivable_grace_days), window, lang)),
-        ("pts_rep", rep_gone(o, frames, rep, keys, settings, asof, lang)),
+        ("pts_rep", rep_gone(o, frames, rep, keys, settings, asof, lang, active=active)),
         ("pts_manual", manual_flag(frames, keys, lang)),
     ]
     return [(key, strength, text) for key, (strength, text) in pairs]

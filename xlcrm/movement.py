@@ -48,8 +48,22 @@ def normalize_history(history: pd.DataFrame | None) -> pd.DataFrame:
     h = h[h["asof"].notna() & h["customer_key"].notna()]
     h["customer_key"] = h["customer_key"].astype(str)
     for k in ("lifecycle", "tier", "abc"):
-        h[k] = [None if _blank(v) else i18n.code(v) for v in h[k]]
+        h[k] = _codes(h[k].to_numpy(object))
     return h.reset_index(drop=True)
+
+
+def _codes(values: np.ndarray) -> np.ndarray:
+    """``None if _blank(v) else i18n.code(v)`` for each value, each distinct text once (the
+    history sheet of a 100k-customer book holds up to a million rows of a dozen words)."""
+    out = np.empty(len(values), dtype=object)
+    is_str = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
+    if is_str.any():
+        codes, uniq = pd.factorize(values[is_str])
+        out[is_str] = np.array([None if _blank(u) else i18n.code(u) for u in uniq] + [None], dtype=object)[codes]
+    for i in np.flatnonzero(~is_str):
+        v = values[i]
+        out[i] = None if _blank(v) else i18n.code(v)
+    return out
 
 
 def previous_snapshot(history: pd.DataFrame | None, asof: dt.date) -> tuple[pd.DataFrame, pd.Timestamp | None]:

@@ -172,6 +172,7 @@ def refresh(path: str | Path, *, asof: dt.date | None = None, lang: Lang | None 
     path = Path(path)
     if output is None:
         write.check_lock(path)  # refuse early: Excel has it open
+    signature = write.file_signature(path)  # taken first: any change after it means a new check
     package.check_package(path)
     step("read")
     result = read.read_workbook(path, progress=step)
@@ -186,7 +187,8 @@ def refresh(path: str | Path, *, asof: dt.date | None = None, lang: Lang | None 
                        register_columns=register_letters(result))
     step("write")
     if output is None:
-        written = write.write_in_place(path, computed.results.sheets, lang=the_lang, backups=backups)
+        written = write.write_in_place(path, computed.results.sheets, lang=the_lang, backups=backups,
+                                       checked=signature)
     else:
         written = write.write_new(Path(output), computed.results.sheets, lang=the_lang)
     return RefreshReport(path=path, output=Path(written.path), asof=the_asof, lang=the_lang, read=result,

@@ -200,14 +200,27 @@ def _tier(value: Any) -> str | None:
     return c if c in _TIERS else None
 
 
-def _by_key(frame: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
-    """Rows of a frame keyed by customer_key (index or column); the last row wins."""
+_CLASSIFIED_FIELDS = ("tier", "lifecycle", "status", "customer_id", "customer", "customer_name", "rep", "region",
+                     "last_order")
+_MASTER_FIELDS = ("status", "latitude", "longitude", "customer_id", "customer_name", "rep", "region", "address",
+                  "phone", "rep_status")
+_RISK_FIELDS = ("churn_risk", "risk_level", "reasons")
+
+
+def _by_key(frame: pd.DataFrame | None, fields: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
+    """Rows of a frame keyed by customer_key (index or column); the last row wins.
+
+    ``fields``: only these columns go into the rows (a row dict of every column of a
+    100k-customer frame is most of the planner's time).
+    """
     if frame is None or len(frame) == 0:
         return {}
     if "customer_key" in frame.columns:
         keys = frame["customer_key"].map(_text)
     else:
         keys = pd.Series([_text(k) for k in frame.index], index=frame.index)
+    if fields is not None:
+        frame = frame[[c for c in dict.fromkeys(frame.columns) if c in fields]]
     records = frame.to_dict("records")
     return {k: r for k, r in zip(keys, records) if k}
 
@@ -267,9 +280,9 @@ def _departed(rep: str, rep_status: str, settings: Settings) -> bool:
 
 def _accounts(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFrame | None,
               settings: Settings, asof: dt.date, lang: Lang) -> list[_Account]:
-    classified = _by_key(customers)
-    master = _by_key(getattr(frames, "customers", None))
-    risks = _by_key(churn)
+    classified = _by_key(customers, _CLASSIFIED_FIELDS)
+    master = _by_key(getattr(frames, "customers", None), _MASTER_FIELDS)
+    risks = _by_key(churn, _RISK_FIELDS)
     order_rep, order_last, owing = _orders_by_customer(frames, asof)
     logged = _visit_log(frames, asof)
     keys = sorted(set(classified) | set(master))
@@ -577,8 +590,12 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
     fixed: dict[str, dt.date] = {}
     late: set[str] = set()
     if days:
+        with_deadline: dict[str, list[_Account]] = {}  # one pass, not one scan of everyone per rep
+        for a in active:
+            if a.deadline is not None:
+                with_deadline.setdefault(a.rep, []).append(a)
         for rep in reps:
-            hard = sorted((a for a in active if a.rep == rep and a.deadline is not None),
+            hard = sorted(with_deadline.get(rep, []),
                           key=lambda a: _priority(a, first, a.due))  # type: ignore[arg-type]
             chosen: list[tuple[int, int, tuple, str]] = []
             placed: dict[str, int] = {}
@@ -607,9 +624,12 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
             due = a.due or asof
             start = cal.next_workday(asof) if a.key in late else _first_day(due, asof, cal, a.last_contact)
             state[a.key] = (due, start, a.last_contact)
-    by_rep: dict[str, list[_Account]] = {}
+    by_rep: dict[str, list[_Account]] = {a.rep: [] for a in active}
     for a in active:
-        by_rep.setdefault(a.rep, []).append(a)
+        # A first day after the horizon only moves when the account is visited, which it then
+        # never is: leave those out of the daily scans (most of a large book is not due).
+        if last_day is not None and state[a.key][1] <= last_day:
+            by_rep[a.rep].append(a)
     for d in days:
         for rep in reps:
             room = cap - load.get((rep, d), 0)
@@ -617,8 +637,8 @@ def plan(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFr
                 continue
             ready = [a for a in by_rep[rep] if state[a.key][1] <= d and (not a.visits or a.visits[-1] != d)
                      and not (a.key in fixed and fixed[a.key] > d)]
-            ready.sort(key=lambda a: _priority(a, d, state[a.key][0]))
-            for a in ready[:room]:
+            # the first ``room`` by priority (keys are unique: the same as sorting all of them)
+            for a in heapq.nsmallest(room, ready, key=lambda a: _priority(a, d, state[a.key][0])):
                 a.visits.append(d)
                 nd = d + dt.timedelta(days=a.interval)
                 state[a.key] = (nd, _first_day(nd, asof, cal, d), d)

@@ -453,13 +453,39 @@ def is_total_text(text: Any) -> bool:
     return False
 
 
+# Necessary conditions for is_total_text (see _total_candidates), derived from TOTAL_WORDS.
+_TOTAL_ZH_CHARS = "|".join(sorted({re.escape(w[-1]) for w in _TOTAL_ZH}))
+_TOTAL_EN_TOKENS = "|".join(sorted({re.escape(t) for w in _TOTAL_EN for t in w.split()}))
+
+
 def total_mask(values: np.ndarray) -> np.ndarray:
     """is_total_text over a column, looking at each distinct value once."""
     if not len(values):
         return np.zeros(0, bool)
     codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    hit = np.array([is_total_text(u) for u in uniq] + [False], bool)
+    uniq = np.asarray(uniq, dtype=object)
+    hit = np.zeros(len(uniq) + 1, bool)
+    for i in np.flatnonzero(_total_candidates(uniq)):
+        hit[i] = is_total_text(uniq[i])
     return hit[codes]
+
+
+def _total_candidates(uniq: np.ndarray) -> np.ndarray:
+    """Strings that may be totals: is_total_text needs the last character of a Chinese total
+    word (计, 额) or a word of an English one ("total", "sum", ...) in any case. A cheap C pass,
+    so a column of 1M distinct order numbers is not run through the regular expressions one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pac
+
+    is_str = np.fromiter((isinstance(v, str) for v in uniq), bool, len(uniq))
+    out = np.zeros(len(uniq), bool)
+    if not is_str.any():
+        return out
+    arr = pa.array(uniq[is_str], type=pa.large_string())
+    cand = pac.or_(pac.match_substring_regex(arr, _TOTAL_ZH_CHARS),
+                   pac.match_substring_regex(arr, _TOTAL_EN_TOKENS, ignore_case=True))
+    out[is_str] = cand.to_numpy(zero_copy_only=False)
+    return out
 
 
 _YES = {"是", "y", "yes", "true", "1", "已签收", "签收", "已收", "ok", "√", "✓", "done", "signed", "received"}

@@ -745,6 +745,13 @@ def _put_errors(raw: RawSheet, errs: dict[tuple[int, int], str]) -> None:
             rows[i][j] = text
 
 
+def _result_sheet(entry: _SheetEntry, info: _BookInfo) -> bool:
+    """xlcrm's own result sheet (not its history): read_sheets never looks at its cells, and on
+    a large book it is a 100k-row sheet per refresh to parse for nothing. Loaded empty."""
+    role = info.owned.get(entry.name)
+    return role is not None and role != "history"
+
+
 def _load_fastexcel(path: Path, info: _BookInfo, progress: Callable[[str], None] | None) -> list[RawSheet]:
     import fastexcel
 
@@ -754,6 +761,9 @@ def _load_fastexcel(path: Path, info: _BookInfo, progress: Callable[[str], None]
         for entry in info.sheets:
             if progress is not None:
                 progress(entry.name)
+            if _result_sheet(entry, info):
+                out.append(RawSheet(entry.name, pd.DataFrame(), 1, 1, [], info.date1904))
+                continue
             sh = reader.load_sheet(entry.name, header_row=None, skip_rows=0, dtypes="string")
             cols = sh.available_columns()
             first_col = cols[0].absolute_index + 1 if cols else 1
@@ -780,6 +790,9 @@ def _load_calamine(path: Path, info: _BookInfo, progress: Callable[[str], None] 
         for entry in info.sheets:
             if progress is not None:
                 progress(entry.name)
+            if _result_sheet(entry, info):
+                out.append(RawSheet(entry.name, [], 1, 1, [], info.date1904))
+                continue
             sh = wb.get_sheet_by_name(entry.name)
             start = sh.start or (0, 0)
             rows = sh.to_python(skip_empty_area=True)
@@ -809,7 +822,11 @@ def _unreadable(path: Path, exc: BaseException) -> XlcrmError:
 
 def load_sheets(path: str | Path, *, engine: str = "fastexcel",
                 progress: Callable[[str], None] | None = None) -> tuple[list[RawSheet], dict[str, str]]:
-    """Every worksheet of ``path`` as RawSheets, and xlcrm's own sheets (name -> role)."""
+    """Every worksheet of ``path`` as RawSheets, and xlcrm's own sheets (name -> role).
+
+    xlcrm's own result sheets come back without cells (``read_sheets`` skips them); its
+    history sheet is loaded like any other.
+    """
     path = Path(path)
     _check_container(path)
     info = _book_info(path)

@@ -71,14 +71,25 @@ def owned_sheets(path: str | Path) -> dict[str, str]:
         return {role: el.get("name") for role, el in graft.owned.items()}
 
 
+def file_signature(path: str | Path) -> tuple[int, int, int, int]:
+    """What tells whether a file changed: device, inode, size, modification time (ns)."""
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def write_in_place(path: str | Path, sheets: list[SheetSpec], *, lang: Lang,
-                   backups: int = 3) -> WriteReport:
-    """Replace xlcrm's sheets in ``path`` with ``sheets``; every other part stays byte-identical."""
+                   backups: int = 3, checked: tuple[int, int, int, int] | None = None) -> WriteReport:
+    """Replace xlcrm's sheets in ``path`` with ``sheets``; every other part stays byte-identical.
+
+    ``checked``: the ``file_signature`` the file had when the caller ran the deep
+    ``check_package`` on it; while it still has it, the package is not decompressed again
+    (seconds on a million-row workbook), only its directory and workbook part re-checked.
+    """
     path = Path(path)
     if path.is_symlink():  # replace the workbook the link points to, not the link
         path = path.resolve()
     check_lock(path)
-    check_package(path)
+    check_package(path, deep=checked is None or checked != file_signature(path))
     with Package(path) as pkg:
         plan = _plan(pkg, sheets, lang)
         report = _commit(path, lambda fh: write_plan(pkg, plan, fh), backups=backups, plan=plan)
