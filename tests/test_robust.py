@@ -28,3 +28,57 @@ def test_absurd_amounts_are_data_issues_not_an_overflow(tmp_path):
     report = refresh(src, output=tmp_path / "out.xlsx", asof=dt.date(2025, 1, 1))
     assert report.computed.customers["revenue"].tolist() == [1234.5]  # the one sane amount
     assert {i.cell for i in report.issues} >= {"C2", "C3", "C4"}
+
+
+def _small_book(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "订单"
+    ws.append(["订单日期", "客户名称", "金额"])
+    ws.append([dt.datetime(2024, 1, 5), "华东机械", 100.0])
+    wb.save(path)
+    return path
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from xlcrm.cli import app
+
+    return CliRunner().invoke(app, ["refresh", *map(str, args), "-q"])
+
+
+def test_output_into_a_missing_folder_is_one_line_exit_1(tmp_path):
+    # Was an OSError traceback from the temporary file beside the output.
+    src = _small_book(tmp_path / "book.xlsx")
+    result = _cli(src, "--output", tmp_path / "no" / "such" / "out.xlsx")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "out.xlsx" in lines[0] and "folder" in lines[0], result.output
+
+
+def test_output_named_xlsm_is_a_usage_error_not_a_traceback(tmp_path):
+    # The CLI let .xlsm through and write_new raised ValueError; a new workbook is .xlsx.
+    src = _small_book(tmp_path / "book.xlsx")
+    result = _cli(src, "--output", tmp_path / "out.xlsm")
+    assert result.exit_code == 2 and not (tmp_path / "out.xlsm").exists()
+    from xlcrm.errors import XlcrmError
+
+    try:
+        refresh(src, output=tmp_path / "out.xlsm")
+    except XlcrmError as exc:
+        assert ".xlsx" in str(exc)
+    else:
+        raise AssertionError("refresh(output=*.xlsm) must refuse")
+
+
+def test_output_that_is_the_workbook_itself_is_refused_and_the_file_kept(tmp_path):
+    # Was: the user's workbook replaced by a new one holding only xlcrm's sheets.
+    src = _small_book(tmp_path / "book.xlsx")
+    before = src.read_bytes()
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(src)
+    for out in (src, link):
+        result = _cli(src, "--output", out)
+        assert result.exit_code == 1, result.output
+        assert "--output" in result.output and src.read_bytes() == before
