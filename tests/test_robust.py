@@ -82,3 +82,33 @@ def test_output_that_is_the_workbook_itself_is_refused_and_the_file_kept(tmp_pat
         result = _cli(src, "--output", out)
         assert result.exit_code == 1, result.output
         assert "--output" in result.output and src.read_bytes() == before
+
+
+def test_a_stray_value_at_xfd1048576_is_refused_in_one_line_not_an_abort(tmp_path):
+    # Was: calamine (under both loaders) allocated A1:XFD1048576 densely and the process
+    # aborted (SIGABRT, no message, exit -6). Found with a hand-built sheet like this one.
+    from xlcrm.errors import UnsafeWorkbook
+
+    src = _small_book(tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb["订单"]["XFD1048576"] = "x"
+    wb.save(src)
+    before = src.read_bytes()
+    for output in (tmp_path / "out.xlsx", None):
+        try:
+            refresh(src, output=output)
+        except UnsafeWorkbook as exc:
+            assert "XFD1048576" in str(exc) and "\n" not in str(exc)
+        else:
+            raise AssertionError("a 17-billion-cell grid must be refused")
+        assert src.read_bytes() == before
+
+
+def test_a_far_value_within_the_limit_is_read(tmp_path):
+    # The guard must not refuse what loads: a value in column XFD of row 3 is 49,152 cells.
+    src = _small_book(tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb["订单"]["XFD3"] = "备注"
+    wb.save(src)
+    report = refresh(src, output=tmp_path / "out.xlsx", asof=dt.date(2025, 1, 1))
+    assert report.computed.customers["revenue"].tolist() == [100.0]
