@@ -95,8 +95,11 @@ def _as_frame(raw: RawSheet) -> pd.DataFrame:
 
 
 def _top_grid(df: pd.DataFrame, n: int) -> list[list[Any]]:
-    top = df.iloc[:n].astype(object)
-    return top.where(top.notna(), None).to_numpy().tolist()
+    # Column by column: a frame-wide astype/where costs seconds per thousand Arrow columns
+    # (a sheet with one value in column XFD has 16,384 of them).
+    top = df.iloc[:n]
+    cols = [[None if pd.isna(v) else v for v in s.to_numpy(dtype=object)] for _, s in top.items()]
+    return [list(row) for row in zip(*cols)] if cols else [[] for _ in range(len(top))]
 
 
 def _rel_merges(raw: RawSheet) -> list[tuple[int, int, int, int]]:
@@ -539,6 +542,7 @@ _MERGE_START = re.compile(rb"<(?:\w+:)?mergeCells\b")
 # valued cell: one stray value at XFD1048576 asks for 17 billion cells and the process
 # aborts. 1,048,576 rows x 64 columns is the most xlcrm loads; beyond it we refuse.
 MAX_SHEET_CELLS = 1_048_576 * 64
+_WIDE = 1024  # columns beyond which a sheet is loaded as one object block (a stray far value)
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?[A-Z]{0,3}\$?\d*:?\$?([A-Z]{1,3})\$?(\d+)"')
 _VALUED_FAR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{3})(\d+)"[^>]*?(?<!/)>')
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
@@ -797,7 +801,14 @@ def _load_fastexcel(path: Path, info: _BookInfo, progress: Callable[[str], None]
             sh = reader.load_sheet(entry.name, header_row=None, skip_rows=0, dtypes="string")
             cols = sh.available_columns()
             first_col = cols[0].absolute_index + 1 if cols else 1
-            df = sh.to_pandas() if cols else pd.DataFrame()
+            if len(cols) > _WIDE:  # one object block: 16,384 Arrow columns make every frame step slow
+                tbl = sh.to_arrow()
+                grid = np.empty((tbl.num_rows, tbl.num_columns), object)
+                for j, col in enumerate(tbl.columns):
+                    grid[:, j] = col.to_numpy(zero_copy_only=False)
+                df = pd.DataFrame(grid, copy=False)
+            else:
+                df = sh.to_pandas() if cols else pd.DataFrame()
             raw = RawSheet(entry.name, df, 1, first_col, merges, info.date1904)
             _put_errors(raw, errs)
             out.append(raw)
