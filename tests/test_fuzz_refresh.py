@@ -120,7 +120,7 @@ def _save(sheets, path: Path) -> None:  # noqa: ANN001
     wb.save(path)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(workbooks(), st.sampled_from([None, "zh", "en"]), st.dates(dt.date(2000, 1, 1), dt.date(2031, 1, 1)))
 def test_refresh_of_any_messy_workbook_succeeds_or_raises_an_xlcrm_error(sheets, lang, asof):
     with tempfile.TemporaryDirectory() as tmp:
