@@ -112,3 +112,32 @@ def test_a_far_value_within_the_limit_is_read(tmp_path):
     wb.save(src)
     report = refresh(src, output=tmp_path / "out.xlsx", asof=dt.date(2025, 1, 1))
     assert report.computed.customers["revenue"].tolist() == [100.0]
+
+
+def test_two_sheets_with_one_name_are_refused_not_read_twice(tmp_path):
+    # A foreign package naming two sheets alike: was a "truth value of a DataFrame" traceback
+    # (dataclass equality over frames), and once past that the first sheet was read twice,
+    # doubling revenue. Excel forbids the duplicate, so the file is refused in one line.
+    import re
+    import zipfile
+
+    from xlcrm.errors import NotAWorkbook
+
+    src = _small_book(tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb.create_sheet("Other").append(["x"])
+    wb.save(src)
+    with zipfile.ZipFile(src) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts["xl/workbook.xml"] = re.sub(rb'name="Other"', 'name="订单"'.encode(), parts["xl/workbook.xml"])
+    with zipfile.ZipFile(src, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    before = src.read_bytes()
+    try:
+        refresh(src, output=tmp_path / "out.xlsx")
+    except NotAWorkbook as exc:
+        assert "订单" in str(exc)
+    else:
+        raise AssertionError("two sheets named 订单 must be refused")
+    assert src.read_bytes() == before

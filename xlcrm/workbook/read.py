@@ -195,7 +195,7 @@ def _dtype(f: Field) -> str:
 
 # ---------------------------------------------------------------------------- one table
 
-@dataclass
+@dataclass(eq=False)  # identity: two sheets may share a name in a foreign package, and frames do not compare
 class _Found:
     raw: RawSheet
     df: pd.DataFrame
@@ -659,6 +659,12 @@ def _book_info(path: Path) -> _BookInfo:
             sheet = sheet_of_ref(el.text or "") if role else None
             if role and sheet:
                 owned[sheet] = role
+    seen: set[str] = set()
+    for entry in sheets:  # Excel forbids it; the loaders look sheets up by name and would read one twice
+        if entry.name.casefold() in seen:
+            raise NotAWorkbook(path, f"two sheets are both named '{entry.name}'",
+                               "open it in Excel, let Excel repair it (or rename one sheet), save and run again")
+        seen.add(entry.name.casefold())
     return _BookInfo(sheets, date1904, owned)
 
 
