@@ -63,7 +63,7 @@ def _run(args: list[str], timeout: float) -> tuple[object, str, float]:
     t0 = time.perf_counter()
     try:
         p = subprocess.run([sys.executable, "-m", "xlcrm", "refresh", *args], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=timeout)
+                           capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return "hang", "", time.perf_counter() - t0
     return p.returncode, p.stderr, time.perf_counter() - t0
@@ -192,18 +192,18 @@ def cli_one(src: Path, asof: str, timeout: float, inject: bool = False) -> Row:
     return row
 
 
-def _alarm(_sig, _frame):  # noqa: ANN001
+def _alarm(_sig, _frame):
     raise TimeoutError("timed out")
 
 
 def graft_one(args: tuple[str, float]) -> Row:
     """Graft test sheets into a copy of ``src`` twice, in process (worker of a Pool)."""
     src, timeout = Path(args[0]), args[1]
+    import warnings
+
     from tests.workbook.fixtures import result_sheets
     from xlcrm.errors import XlcrmError
     from xlcrm.workbook import write
-
-    import warnings
     warnings.simplefilter("ignore")  # openpyxl's complaints about foreign files are not ours
     row = Row(str(src))
     signal.signal(signal.SIGALRM, _alarm)

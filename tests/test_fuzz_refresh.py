@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xlcrm import schema
 from xlcrm.errors import XlcrmError
@@ -30,7 +31,7 @@ JUNK = [None, "", " ", "abc", "N/A", "#N/A", "-", "—", "合计", "总计", "�
         "2024/13/45", "2024年2月30日", "99999999", "x" * 300, "李\n四", "客户\t1"]
 
 
-def _value(draw, ftype: str):  # noqa: ANN001
+def _value(draw, ftype: str):
     kind = draw(st.sampled_from(["good", "good", "text", "junk"]))
     if kind == "junk":
         return draw(st.sampled_from(JUNK))
@@ -53,7 +54,7 @@ def _value(draw, ftype: str):  # noqa: ANN001
 
 
 @st.composite
-def workbooks(draw):  # noqa: ANN001, ANN201
+def workbooks(draw):
     """A list of sheets: (name, rows, merges)."""
     roles = ["orders"] + draw(st.lists(st.sampled_from(["orders", "deliveries", "customers", "complaints",
                                                          "visits", "settings", "junk"]), max_size=3))
@@ -103,7 +104,7 @@ def workbooks(draw):  # noqa: ANN001, ANN201
     return sheets
 
 
-def _save(sheets, path: Path) -> None:  # noqa: ANN001
+def _save(sheets, path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows, merges in sheets:
