@@ -77,7 +77,7 @@ def refresh(
     if output is not None and len(files) > 1:
         raise typer.BadParameter("--output takes one FILE; refresh several files in place, or one at a time",
                                  param_hint="--output")
-    if output is not None and output.suffix.lower() not in (".xlsx", ".xlsm"):
+    if output is not None and output.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"'{output}' must end in .xlsx", param_hint="--output")
     from xlcrm.refresh import refresh as run
     from xlcrm.settings import Settings

@@ -8,6 +8,7 @@
     |   +-- WorkbookLocked          Excel's lock file ~$name.xlsx is beside it
     |   +-- NoOrderTable            no sheet with order headers / no rows
     |   +-- NoCustomerColumn        an order table without customer id or name
+    |   +-- CannotWrite             the result cannot be written there (folder, disk, name)
     +-- SettingsError               a settings value cannot be used
     +-- ModelError                  a model cannot be fitted (e.g. BG/NBD did not converge)
 
@@ -53,6 +54,10 @@ class NoOrderTable(UnusableWorkbook):
 
 
 class NoCustomerColumn(UnusableWorkbook):
+    pass
+
+
+class CannotWrite(UnusableWorkbook):
     pass
 
 

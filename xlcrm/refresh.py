@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 
 from xlcrm import churn, classify, complaints, dashboard, visits
 from xlcrm.complaint_register import register_issues
+from xlcrm.errors import UnusableWorkbook
 from xlcrm.i18n import sheet_name
 from xlcrm.model import Column, Frames, Issue, Lang, Results, SheetSpec, TableSpec
 from xlcrm.settings import Settings
@@ -140,6 +142,20 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
     return Computed(customers, risk, tracked, plan, unplaced, Results(sheets, issues, summary))
 
 
+def _check_output(path: Path, output: Path) -> None:
+    """Refuse an --output that would not be a workbook, or would overwrite the source itself."""
+    if output.suffix.lower() != ".xlsx":
+        raise UnusableWorkbook(output, "xlcrm writes a new workbook as .xlsx",
+                               "give --output a file name ending in .xlsx")
+    try:
+        same = output.exists() and path.exists() and os.path.samefile(path, output)
+    except OSError:
+        same = False
+    if same:
+        raise UnusableWorkbook(path, "--output names the workbook itself, which would replace your sheets "
+                               "with xlcrm's", "leave out --output to refresh it in place, or give another name")
+
+
 @dataclass
 class RefreshReport:
     """What one refresh read, computed and wrote: the CLI prints it."""
@@ -172,6 +188,8 @@ def refresh(path: str | Path, *, asof: dt.date | None = None, lang: Lang | None 
     path = Path(path)
     if output is None:
         write.check_lock(path)  # refuse early: Excel has it open
+    else:
+        _check_output(path, Path(output))
     signature = write.file_signature(path)  # taken first: any change after it means a new check
     package.check_package(path)
     step("read")

@@ -350,9 +350,11 @@ def compare_packages(before: dict[str, bytes], after: dict[str, bytes]) -> list[
     and a dropped calcChain), every part byte-identical except the bookkeeping parts, whose
     user elements are checked by ``bookkeeping_kept``.
     """
+    before, after = canonical(before), canonical(after)
     mine_before, mine_after = xlcrm_parts(before), xlcrm_parts(after)
     user_before = set(before) - mine_before - {"xl/calcChain.xml"}
-    user_after = set(after) - mine_after - {"xl/calcChain.xml"}
+    # A bookkeeping part the package lacked (styles.xml, docProps/app.xml) may be added.
+    user_after = set(after) - mine_after - {"xl/calcChain.xml"} - (BOOKKEEPING - set(before))
     problems = []
     if user_before != user_after:
         problems.append(f"part lists differ: lost {sorted(user_before - user_after)}, "
@@ -362,6 +364,41 @@ def compare_packages(before: dict[str, bytes], after: dict[str, bytes]) -> list[
             problems.append(f"{name} changed")
     problems += bookkeeping_kept(before, after)
     return problems
+
+
+def canonical(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """The package with its workbook part moved to xl/workbook.xml, for the checks above.
+
+    Real packages may keep the workbook elsewhere (``wtf/workbook.xml``, ``workbook.xml`` at
+    the root); relative targets inside stay valid when the whole folder moves.
+    """
+    import posixpath
+
+    rels = etree.fromstring(parts["_rels/.rels"])
+    wb = next((r.get("Target", "").lstrip("/") for r in rels
+               if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
+    wb = posixpath.normpath(wb)
+    if wb == "xl/workbook.xml":
+        return parts
+    folder = posixpath.dirname(wb)
+    keep = {"[Content_Types].xml", "_rels/.rels"}
+    out = {}
+    for name, data in parts.items():
+        inside = name.startswith(folder + "/") if folder else not (name in keep or name.startswith("docProps/"))
+        if not inside:
+            out[name] = data
+            continue
+        rest = name[len(folder) + 1:] if folder else name
+        if rest == posixpath.basename(wb):
+            rest = "workbook.xml"
+        elif rest == "_rels/" + posixpath.basename(wb) + ".rels":
+            rest = "_rels/workbook.xml.rels"
+        out["xl/" + rest] = data
+    for r in rels:
+        if posixpath.normpath(r.get("Target", "").lstrip("/")) == wb:
+            r.set("Target", "xl/workbook.xml")
+    out["_rels/.rels"] = etree.tostring(rels)
+    return out
 
 
 def _sheet_list(parts: dict[str, bytes]) -> list[dict[str, str]]:

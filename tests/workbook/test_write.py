@@ -18,7 +18,7 @@ import pytest
 
 from tests.libreoffice import read_back
 from tests.workbook.fixtures import compare_packages, feature_workbook, parts_of, result_sheets
-from xlcrm.errors import WorkbookLocked
+from xlcrm.errors import CannotWrite, WorkbookLocked
 from xlcrm.workbook import write
 from xlcrm.workbook.graft import GraftError
 from xlcrm.workbook.write import (
@@ -98,11 +98,11 @@ def test_failure_of_the_final_replace_leaves_the_workbook_and_no_temp_file(book:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(write, "_replace", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(CannotWrite):
         write_in_place(book, result_sheets(), lang="zh")
     assert _digest(book) == before and _listing(book.parent) == listing
     (book.parent / BACKUP_DIR).mkdir()
-    with pytest.raises(OSError):
+    with pytest.raises(CannotWrite):
         write_in_place(book, result_sheets(), lang="zh")
     assert _digest(book) == before and not list((book.parent / BACKUP_DIR).iterdir())
 
@@ -124,7 +124,7 @@ def test_named_temp_files_are_removed_too_where_o_tmpfile_is_missing(book: Path,
     monkeypatch.delattr(os, "O_TMPFILE", raising=False)
     before, listing = _digest(book), _listing(book.parent)
     monkeypatch.setattr(write, "_replace", lambda tmp, path: (_ for _ in ()).throw(OSError("no")))
-    with pytest.raises(OSError):
+    with pytest.raises(CannotWrite):
         write_in_place(book, result_sheets(), lang="zh", backups=0)
     assert _digest(book) == before and _listing(book.parent) == listing
     monkeypatch.undo()

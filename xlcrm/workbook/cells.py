@@ -44,6 +44,9 @@ BLANK_MARKS = frozenset({"-", "--", "—", "——", "–", "－", "/", "n/a", "
 
 _EXCEL_EPOCH_1900 = np.datetime64("1899-12-30", "ns")
 _EXCEL_EPOCH_1904 = np.datetime64("1904-01-01", "ns")
+# No amount, quantity or price a sales office types reaches 10^15 (a thousand trillion);
+# larger values are typos or test junk (1E+308), and sums of them overflow to inf.
+MAX_NUMBER = 1e15
 _MAX_SERIAL = 109574  # 2199-12-31: later serials are not business dates (and overflow datetime64[ns])
 
 _CURRENCY = re.compile(r"(?i)(rmb|cny|usd|hkd|eur|人民币|万元|元|圆|块|[¥￥$€£])")
@@ -153,12 +156,12 @@ def parse_number(value: Any) -> float | None:
         raise ValueError(value)  # noqa: TRY004 - one error type for "not a number", whatever the cell held
     if isinstance(value, (int, float, np.integer, np.floating)):
         x = float(value)
-        if not math.isfinite(x):
+        if not math.isfinite(x) or abs(x) > MAX_NUMBER:
             raise ValueError(value)
         return x
     if isinstance(value, str):
         x = _clean_number_text(value)
-        if x is None:
+        if x is None or abs(x) > MAX_NUMBER:
             raise ValueError(value)
         return x
     raise ValueError(value)
@@ -174,7 +177,8 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return out, np.zeros(n, bool)
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         out = s.to_numpy(dtype=float, na_value=np.nan).copy()
-        bad = ~np.isfinite(out) & ~blank
+        with np.errstate(invalid="ignore"):
+            bad = (~np.isfinite(out) | (np.abs(out) > MAX_NUMBER)) & ~blank
         out[bad] = np.nan
         return out, bad
     obj = s.astype(object) if s.dtype != object else s
@@ -199,7 +203,9 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             parsed[i] = np.nan if r is None else r
         out[rest] = parsed
         bad[rest] = np.isnan(parsed)
-    return out, bad
+    huge = np.abs(np.nan_to_num(out)) > MAX_NUMBER
+    out[huge] = np.nan
+    return out, bad | huge
 
 
 # ---------------------------------------------------------------------------- dates

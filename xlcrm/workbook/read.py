@@ -95,8 +95,11 @@ def _as_frame(raw: RawSheet) -> pd.DataFrame:
 
 
 def _top_grid(df: pd.DataFrame, n: int) -> list[list[Any]]:
-    top = df.iloc[:n].astype(object)
-    return top.where(top.notna(), None).to_numpy().tolist()
+    # Column by column: a frame-wide astype/where costs seconds per thousand Arrow columns
+    # (a sheet with one value in column XFD has 16,384 of them).
+    top = df.iloc[:n]
+    cols = [[None if pd.isna(v) else v for v in s.to_numpy(dtype=object)] for _, s in top.items()]
+    return [list(row) for row in zip(*cols)] if cols else [[] for _ in range(len(top))]
 
 
 def _rel_merges(raw: RawSheet) -> list[tuple[int, int, int, int]]:
@@ -192,7 +195,7 @@ def _dtype(f: Field) -> str:
 
 # ---------------------------------------------------------------------------- one table
 
-@dataclass
+@dataclass(eq=False)  # identity: two sheets may share a name in a foreign package, and frames do not compare
 class _Found:
     raw: RawSheet
     df: pd.DataFrame
@@ -535,6 +538,14 @@ def read_sheets(sheets: Iterable[RawSheet], *, owned: dict[str, str] | None = No
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MERGE_START = re.compile(rb"<(?:\w+:)?mergeCells\b")
+# Both loaders (calamine underneath) hold a sheet as a dense grid from A1 to its last
+# valued cell: one stray value at XFD1048576 asks for 17 billion cells and the process
+# aborts. 1,048,576 rows x 64 columns is the most xlcrm loads; beyond it we refuse.
+MAX_SHEET_CELLS = 1_048_576 * 64
+_WIDE = 1024  # columns beyond which a sheet is loaded as one object block (a stray far value)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?[A-Z]{0,3}\$?\d*:?\$?([A-Z]{1,3})\$?(\d+)"')
+_VALUED_FAR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{3})(\d+)"[^>]*?(?<!/)>')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
 
 
@@ -648,6 +659,12 @@ def _book_info(path: Path) -> _BookInfo:
             sheet = sheet_of_ref(el.text or "") if role else None
             if role and sheet:
                 owned[sheet] = role
+    seen: set[str] = set()
+    for entry in sheets:  # Excel forbids it; the loaders look sheets up by name and would read one twice
+        if entry.name.casefold() in seen:
+            raise NotAWorkbook(path, f"two sheets are both named '{entry.name}'",
+                               "open it in Excel, let Excel repair it (or rename one sheet), save and run again")
+        seen.add(entry.name.casefold())
     return _BookInfo(sheets, date1904, owned)
 
 
@@ -663,8 +680,9 @@ def _scan_part(path: Path, part: str) -> tuple[list[tuple[int, int, int, int]], 
 
     if not part:
         return [], {}
+    extent = [0, 0]
     try:
-        buf, errs = _stream_part(path, part)
+        buf, errs = _stream_part(path, part, extent)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         from xlcrm.errors import NotAWorkbook
 
@@ -676,6 +694,12 @@ def _scan_part(path: Path, part: str) -> tuple[list[tuple[int, int, int, int]], 
         c2 = _col_number(m.group(3)) if m.group(3) else c1
         r2 = int(m.group(4)) if m.group(4) else r1
         merges.append((r1, c1, r2, c2))
+    if extent[0] * extent[1] > MAX_SHEET_CELLS:
+        from xlcrm.errors import UnsafeWorkbook
+
+        raise UnsafeWorkbook(path, f"a sheet ({part}) has values as far as {C.column_letter(extent[1])}{extent[0]}, "
+                             f"a grid of {extent[0] * extent[1]:,} cells (limit {MAX_SHEET_CELLS:,})",
+                             "delete the rows and columns beyond your data (or that stray value), save and run again")
     return merges, errs
 
 
@@ -695,7 +719,24 @@ def _errors_in(data: bytes, errs: dict[tuple[int, int], str]) -> None:
         at = data.find(b't="e"', at + 5)
 
 
-def _stream_part(path: Path, part: str) -> tuple[bytes, dict[tuple[int, int], str]]:
+def _extent(data: bytes, cut: int, extent: list[int]) -> None:
+    """Grow ``extent`` [rows, cols] by the valued cells of ``data[:cut]`` (rows come in order)."""
+    end = data.rfind(b"</c>", 0, cut)
+    start = data.rfind(b' r="', 0, end) if end >= 0 else -1  # the last valued cell's own reference
+    last = _CELL_REF.match(data, start + 1) if start >= 0 else None
+    if last:
+        extent[0] = max(extent[0], int(last.group(2)))
+        extent[1] = max(extent[1], _col_number(last.group(1)))
+    for m in _VALUED_FAR_CELL.finditer(data, 0, cut):
+        extent[1] = max(extent[1], _col_number(m.group(1)))
+
+
+def _stream_part(path: Path, part: str, extent: list[int] | None = None) -> tuple[bytes, dict[tuple[int, int], str]]:
+    """Merge XML and error cells of ``part``; with ``extent``, also its last valued row and column.
+
+    The extent costs a regex over the cells, so it is measured only for a sheet whose
+    <dimension> is missing or claims more than MAX_SHEET_CELLS.
+    """
     import zipfile
 
     buf = b""
@@ -708,6 +749,7 @@ def _stream_part(path: Path, part: str) -> tuple[bytes, dict[tuple[int, int], st
         with fh:
             tail = b""
             found = False
+            first = True
             while True:
                 chunk = fh.read(1 << 22)
                 if not chunk:
@@ -719,6 +761,13 @@ def _stream_part(path: Path, part: str) -> tuple[bytes, dict[tuple[int, int], st
                 # Cut at the last complete cell so no error cell straddles two chunks.
                 cut = data.rfind(b"</c>")
                 cut = len(data) if cut < 0 else cut + 4
+                if first and extent is not None:
+                    first = False
+                    dim = _DIMENSION.search(data, 0, 1 << 16)
+                    if dim and _col_number(dim.group(1)) * int(dim.group(2)) <= MAX_SHEET_CELLS:
+                        extent = None  # the sheet says it is small enough: no need to measure
+                if extent is not None:
+                    _extent(data, cut, extent)
                 if b't="e"' in data:
                     _errors_in(data[:cut], errs)
                 at = data.find(b"mergeCells")  # a plain find: a regex over 300 MB of XML is slow
@@ -764,11 +813,18 @@ def _load_fastexcel(path: Path, info: _BookInfo, progress: Callable[[str], None]
             if _result_sheet(entry, info):
                 out.append(RawSheet(entry.name, pd.DataFrame(), 1, 1, [], info.date1904))
                 continue
+            merges, errs = _scan_part(path, entry.part)  # first: it refuses a grid too large to load
             sh = reader.load_sheet(entry.name, header_row=None, skip_rows=0, dtypes="string")
             cols = sh.available_columns()
             first_col = cols[0].absolute_index + 1 if cols else 1
-            df = sh.to_pandas() if cols else pd.DataFrame()
-            merges, errs = _scan_part(path, entry.part)
+            if len(cols) > _WIDE:  # one object block: 16,384 Arrow columns make every frame step slow
+                tbl = sh.to_arrow()
+                grid = np.empty((tbl.num_rows, tbl.num_columns), object)
+                for j, col in enumerate(tbl.columns):
+                    grid[:, j] = col.to_numpy(zero_copy_only=False)
+                df = pd.DataFrame(grid, copy=False)
+            else:
+                df = sh.to_pandas() if cols else pd.DataFrame()
             raw = RawSheet(entry.name, df, 1, first_col, merges, info.date1904)
             _put_errors(raw, errs)
             out.append(raw)
@@ -793,13 +849,14 @@ def _load_calamine(path: Path, info: _BookInfo, progress: Callable[[str], None] 
             if _result_sheet(entry, info):
                 out.append(RawSheet(entry.name, [], 1, 1, [], info.date1904))
                 continue
+            errs = _scan_part(path, entry.part)[1]  # first: it refuses a grid too large to load
             sh = wb.get_sheet_by_name(entry.name)
             start = sh.start or (0, 0)
             rows = sh.to_python(skip_empty_area=True)
             rows = [[None if v == "" else v for v in r] for r in rows]
             merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or [])]
             raw = RawSheet(entry.name, rows, start[0] + 1, start[1] + 1, merged, info.date1904)
-            _put_errors(raw, _scan_part(path, entry.part)[1])
+            _put_errors(raw, errs)
             out.append(raw)
         wb.close()
     except XlcrmError:

@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from xlcrm.errors import WorkbookLocked
+from xlcrm.errors import CannotWrite, WorkbookLocked
 from xlcrm.model import Lang, SheetSpec
 from xlcrm.workbook.graft import Graft, GraftPlan, write_plan
 from xlcrm.workbook.package import Package, check_package
@@ -131,6 +131,15 @@ def _plan(pkg: Package, sheets: list[SheetSpec], lang: Lang) -> GraftPlan:
 def _commit(path: Path, write: Callable[[IO[bytes]], None], *, backups: int,
             plan: GraftPlan) -> WriteReport:
     """Write to a temporary file beside ``path``, back up the old version, replace atomically."""
+    try:
+        return _commit_or_fail(path, write, backups=backups, plan=plan)
+    except OSError as exc:  # a missing or read-only folder, a full disk: the workbook is unchanged
+        raise CannotWrite(path, f"cannot write there ({exc.strerror or exc})",
+                          "choose a folder that exists, that you can write to and that has space") from None
+
+
+def _commit_or_fail(path: Path, write: Callable[[IO[bytes]], None], *, backups: int,
+                    plan: GraftPlan) -> WriteReport:
     folder = path.parent
     _sweep(folder, path.name)
     with _temp_file(folder, path.name) as (fh, finish):
