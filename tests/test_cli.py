@@ -193,6 +193,7 @@ def test_missing_file_and_lock_file_exit_1(tmp_path):
     result = runner.invoke(app, ["refresh", str(src)])
     assert result.exit_code == 1
     assert "Excel" in _one_plain_line(result)
+    assert "请先关闭该文件" in _one_plain_line(result)  # glossed for zh-first users
     assert src.read_bytes() == before
 
 

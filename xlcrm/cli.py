@@ -97,7 +97,7 @@ def refresh(
             report = _run_one(run, path, asof=the_asof, lang=lang, output=output, settings=base,
                               config_issues=config_issues, backups=backups, quiet=quiet)
         except UnusableWorkbook as exc:
-            err.print(str(exc), markup=False)
+            err.print(_with_zh(exc), markup=False)
             failed += 1
             continue
         except XlcrmError as exc:
@@ -108,6 +108,28 @@ def refresh(
             _write_ics(report, ics, quiet=quiet)
     if failed:
         raise typer.Exit(1)
+
+
+# The one line for a file that cannot be used, glossed in Chinese for zh-first users
+# (the details stay in the English part: they name the sheet, header or limit).
+_ZH_HINTS: dict[str, str] = {
+    "NotAWorkbook": "不是可用的 .xlsx/.xlsm 工作簿，请用 Excel 打开并另存为 .xlsx",
+    "PasswordProtected": "文件设有密码，请在 Excel 中取消密码后再运行",
+    "UnsafeWorkbook": "文件结构异常，请用 Excel 打开并另存后再运行",
+    "WorkbookLocked": "文件正在 Excel 中打开，请先关闭该文件，或使用功能区按钮",
+    "NoOrderTable": "没有找到订单表，请确认有“订单日期、客户名称、金额”等表头",
+    "NoCustomerColumn": "订单表没有客户列，请添加“客户名称”或“客户编号”列",
+    "CannotWrite": "无法写入，请检查文件夹是否存在、是否有写入权限和磁盘空间",
+}
+
+
+def _with_zh(exc: UnusableWorkbook) -> str:
+    if exc.problem == "file not found":
+        return f"{exc}（找不到该文件，请检查路径和文件名）"
+    for cls in type(exc).__mro__:
+        if cls.__name__ in _ZH_HINTS:
+            return f"{exc}（{_ZH_HINTS[cls.__name__]}）"
+    return f"{exc}（文件无法使用，请按提示处理）"
 
 
 def _run_one(run, path: Path, *, quiet: bool, **kwargs):  # type: ignore[no-untyped-def]
