@@ -30,3 +30,10 @@ def test_settings_problems_are_worded_in_the_workbooks_language():
     assert issues[0].problem.startswith("“abc”不是有效的流失间隔倍数")
     assert "默认值 3.0" in issues[0].fix
     assert issues[1].problem == "未知的设置项“不存在”"
+
+
+def test_a_number_too_large_for_a_float_is_an_issue_not_a_crash():
+    """Found by the pipeline fuzz test: '1e400' typed for a whole-number setting."""
+    s, issues = Settings.from_mapping({"价值统计天数": "1e400"})
+    assert s.value_window_days == BY_KEY["value_window_days"].default
+    assert len(issues) == 1 and "1e400" in issues[0].problem

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from xlcrm.model import Issue
+from xlcrm.workbook.cells import parse_date
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,8 @@ def _convert(setting: Setting, value: Any) -> Any:
             return False
         raise ValueError("expected yes/no")
     number = _number(value)
+    if not math.isfinite(number):
+        raise ValueError("not a finite number")
     if t == "pct":
         if isinstance(value, str) and value.strip().endswith("%"):
             pass
@@ -271,14 +275,11 @@ def _convert(setting: Setting, value: Any) -> Any:
 
 
 def _to_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)):
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
-    text = re.sub(r"[年月/.]", "-", str(value).strip()).rstrip("日")
-    return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+    """A date typed in any form the reader accepts (2026/12/1, 2026年12月1日, a serial...)."""
+    stamp = parse_date(value)  # raises ValueError for what is not a date
+    if stamp is None:
+        raise ValueError("empty")
+    return stamp.date()
 
 
 def defaults_table() -> list[tuple[str, str, str, Any, str]]:
