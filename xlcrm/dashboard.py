@@ -17,6 +17,7 @@ from xlcrm import complaints as complaints_mod
 from xlcrm.i18n import t
 from xlcrm.model import Column, Frames, Issue, Kind, Lang, TableSpec
 from xlcrm.settings import Settings
+from xlcrm.workbook.cells import column_letter
 
 METRIC_COLUMNS = [  # Metric/Value first: =VLOOKUP("投诉率", xlcrm_dashboard, 2, FALSE) gives the value
     Column("metric", "Metric", "指标", width=28),
@@ -58,17 +59,9 @@ _TIERS = ["Key", "Major", "Regular", "Small"]
 _LIFECYCLES = ["Prospect", "Target", "New", "Repeat", "Loyal", "Lost", "Non-customer"]
 
 
-def _col_letter(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def anchor_right_of(columns: list[Column], *, row: int = 1, start_col: int = 1, gap: int = 1) -> str:
     """The cell to anchor a table one ``gap`` column right of a table of ``columns`` starting at ``start_col``."""
-    return f"{_col_letter(start_col + len(columns) + gap)}{row}"
+    return f"{column_letter(start_col + len(columns) + gap)}{row}"
 
 
 def _metric_rows(rows: list[tuple[str, float, str, Kind]]) -> tuple[pd.DataFrame, list[Kind]]:
@@ -137,7 +130,7 @@ def build(*, frames: Frames, customers: pd.DataFrame, churn: pd.DataFrame, compl
     blocks.append(("xlcrm_dashboard_migration", classify.migration(customers, lang), classify.MIGRATION_COLUMNS,
                    "Tier movement since the last refresh", "与上次相比的等级变动"))
     for name, frame, columns, en, zh in blocks:
-        tables.append(TableSpec(name, frame.reset_index(drop=True), columns, anchor=f"{_col_letter(col)}2",
+        tables.append(TableSpec(name, frame.reset_index(drop=True), columns, anchor=f"{column_letter(col)}2",
                                 title=t(lang, en, zh)))
         col += len(columns) + 1
     return tables

@@ -25,6 +25,7 @@ import pandas as pd
 from xlcrm import i18n
 from xlcrm.errors import XlcrmError
 from xlcrm.model import Column, Kind, Lang, SheetSpec, TableSpec
+from xlcrm.workbook.cells import column_letter
 from xlcrm.workbook.styles import CellStyle, DiffStyle, StyleBook
 
 __all__ = [
@@ -93,13 +94,8 @@ class RenderedSheet:
 # ---- small helpers ---------------------------------------------------------------------
 
 def col_letter(i: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    """0 -> A, 25 -> Z, 26 -> AA (0-based; ``cells.column_letter`` is the 1-based original)."""
+    return column_letter(i + 1)
 
 
 def _col_index(letters: str) -> int:
