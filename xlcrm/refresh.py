@@ -157,6 +157,42 @@ def _check_output(path: Path, output: Path) -> None:
 
 
 @dataclass
+class Run:
+    """One pipeline run on a workbook already read: what was resolved, and what was computed."""
+
+    read: object  # xlcrm.workbook.read.ReadResult
+    settings: Settings
+    asof: dt.date
+    lang: Lang
+    computed: Computed
+
+
+def run(read_result: object, *, asof: dt.date | None = None, lang: Lang | None = None,
+        settings: Settings | None = None, config_issues: list[Issue] | None = None,
+        progress: Progress | None = None) -> Run:
+    """Settings, language and as-of resolved once, then ``compute``: the one pipeline every host
+    calls (``refresh`` for files, the Excel ribbon and the Calc host for a live workbook), so
+    they give the same tables, formats and data issues (complaint-register cells named "G7").
+
+    ``read_result`` is an ``xlcrm.workbook.read.ReadResult``; ``settings`` is the base the
+    workbook's settings sheet is laid over (a --config file, or defaults).
+    """
+    frames = read_result.frames  # type: ignore[attr-defined]
+    sheets = getattr(read_result, "sheets", []) or []
+    settings_sheet = next((s.sheet for s in sheets if s.role == "settings"), "设置")
+    read_lang: Lang = read_result.lang  # type: ignore[attr-defined]
+    resolved, setting_issues = resolve_settings(frames, base=settings, sheet=settings_sheet,
+                                                cells=getattr(read_result, "settings_cells", None),
+                                                lang=lang or read_lang)
+    the_lang: Lang = lang or (resolved.lang if resolved.lang in ("zh", "en") else None) or read_lang
+    the_asof = resolve_asof(asof, resolved)
+    computed = compute(frames, resolved, the_asof, the_lang, progress=progress,
+                       extra_issues=list(config_issues or []) + setting_issues,
+                       register_columns=register_letters(read_result))
+    return Run(read_result, resolved, the_asof, the_lang, computed)
+
+
+@dataclass
 class RefreshReport:
     """What one refresh read, computed and wrote: the CLI prints it."""
 
@@ -194,15 +230,8 @@ def refresh(path: str | Path, *, asof: dt.date | None = None, lang: Lang | None 
     package.check_package(path)
     step("read")
     result = read.read_workbook(path, progress=step)
-    frames = result.frames
-    settings_sheet = next((s.sheet for s in result.sheets if s.role == "settings"), "设置")
-    resolved, setting_issues = resolve_settings(frames, base=settings, sheet=settings_sheet,
-                                                cells=result.settings_cells, lang=lang or result.lang)
-    the_lang: Lang = lang or (resolved.lang if resolved.lang in ("zh", "en") else None) or result.lang
-    the_asof = resolve_asof(asof, resolved)
-    computed = compute(frames, resolved, the_asof, the_lang, progress=step,
-                       extra_issues=list(config_issues or []) + setting_issues,
-                       register_columns=register_letters(result))
+    ran = run(result, asof=asof, lang=lang, settings=settings, config_issues=config_issues, progress=step)
+    computed, the_lang, the_asof = ran.computed, ran.lang, ran.asof
     step("write")
     if output is None:
         written = write.write_in_place(path, computed.results.sheets, lang=the_lang, backups=backups,

@@ -7,7 +7,6 @@ same callbacks on a real workbook file through the real pipeline.
 from __future__ import annotations
 
 import sys
-import types
 from types import SimpleNamespace
 
 import pandas as pd
@@ -62,24 +61,19 @@ class MemoryBook:
 
 @pytest.fixture()
 def pipeline(monkeypatch):
-    """A stand-in ``xlcrm.refresh.compute`` that returns one sheet per role and records its inputs."""
+    """The real ``xlcrm.refresh.run`` (settings, language, as-of) over a stand-in ``compute``
+    that returns one sheet per role and records its inputs."""
+    import xlcrm.refresh
+
     calls = []
 
-    def compute(frames, settings, asof, lang, *, progress=None, extra_issues=None):
+    def compute(frames, settings, asof, lang, *, progress=None, extra_issues=None, register_columns=None):
         calls.append((frames, settings, asof, lang, list(extra_issues or [])))
         sheets = [SheetSpec(role, i18n.sheet_name(role, lang), []) for role in ALL_ROLES]
         issues = list(frames.issues) + list(extra_issues or [])
         return SimpleNamespace(results=Results(sheets=sheets, issues=issues))
 
-    from xlcrm.settings import Settings
-
-    module = types.ModuleType("xlcrm.refresh")
-    module.compute = compute
-    # the same settings rules as xlcrm.refresh (settings sheet on defaults; --asof, sheet, today)
-    module.resolve_settings = lambda frames, *, base=None, sheet="设置", cells=None, lang="en": (
-        Settings.from_mapping(frames.settings or {}, sheet=sheet, cells=cells, base=base, lang=lang))
-    module.resolve_asof = lambda asof, settings: asof or settings.asof or __import__("datetime").date.today()
-    monkeypatch.setitem(sys.modules, "xlcrm.refresh", module)
+    monkeypatch.setattr(xlcrm.refresh, "compute", compute)
     return calls
 
 

@@ -13,17 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-pytest.importorskip("xlcrm.classify")
-pytest.importorskip("xlcrm.churn")
-pytest.importorskip("xlcrm.visits")
-pytest.importorskip("xlcrm.workbook.write")
-
-from xlcrm.refresh import refresh  # noqa: E402
-
-from tests.libreoffice import read_back  # noqa: E402
-from xlcrm import i18n  # noqa: E402
-from xlcrm.excel import ribbon  # noqa: E402
-from xlcrm.excel.book import FileBook  # noqa: E402
+from tests.libreoffice import read_back
+from xlcrm import i18n
+from xlcrm.excel import ribbon
+from xlcrm.excel.book import FileBook
+from xlcrm.refresh import refresh
 
 ASOF_SETTING = "2024-06-30"
 

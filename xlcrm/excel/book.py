@@ -22,9 +22,15 @@ from xlcrm.workbook import marker
 
 log = logging.getLogger(__name__)
 
-# Number formats for result columns by kind (Excel format codes).
-NUMBER_FORMATS = {"int": "0", "money": "#,##0.00", "number": "#,##0.00", "pct": "0.0%",
-                  "prob": "0.00", "score": "0", "date": "yyyy-mm-dd"}
+
+
+def number_format(kind: str | None) -> str | None:
+    """The Excel format code of a column kind: the file writer's own map, so the ribbon and
+    ``xlcrm refresh`` show numbers alike ("General" is left alone)."""
+    from xlcrm.workbook.render import FORMATS
+
+    fmt = FORMATS.get(kind or "")
+    return None if fmt in (None, "General") else fmt
 
 
 @runtime_checkable
@@ -201,8 +207,8 @@ def _hide_name(book: Any, name: str) -> None:
 
 def cell_value(value: Any, column: Any, lang: Lang) -> Any:
     """A result value as written by xlwings: codes translated, text never a formula, NaN blank."""
-    if value is None:
-        return None
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing markers
+        return None  # (pd.NA would reach COM as an object it cannot pass)
     if isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "to_pydatetime"):
@@ -211,6 +217,8 @@ def cell_value(value: Any, column: Any, lang: Lang) -> Any:
         value = value.item()
     if getattr(column, "coded", False):
         value = i18n.value(value, lang)
+    if isinstance(value, str) and not value:
+        return None  # an empty cell, as the file writer leaves it
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value  # Excel's text prefix: shown as typed, never evaluated
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -236,14 +244,14 @@ def _write_table(sheet: Any, table: TableSpec, lang: Lang) -> None:
     target = anchor.resize(len(rows), len(rows[0]))
     target.value = rows
     for j, col in enumerate(table.columns):
-        fmt = NUMBER_FORMATS.get(col.kind)
+        fmt = number_format(col.kind)
         if fmt and len(rows) > 1:
             anchor.offset(1, j).resize(len(rows) - 1, 1).number_format = fmt
     if table.row_kinds:  # Metric/Value tables: each row's value has its own kind
         keys = [c.key for c in table.columns]
         last = keys.index("value") if "value" in keys else len(keys) - 1  # as TableSpec says
         for i, kind in enumerate(table.row_kinds):
-            fmt = NUMBER_FORMATS.get(kind)
+            fmt = number_format(kind)
             if fmt:
                 anchor.offset(1 + i, last).number_format = fmt
     sheet.tables.add(source=target, name=table.name)

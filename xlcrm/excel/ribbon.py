@@ -2,8 +2,9 @@
 
 The VBA in ``macros/xlcrm.bas`` runs ``import xlcrm.excel.ribbon as r; r.refresh_all()``
 (etc.) through xlwings' RunPython. Each callback takes a ``Book`` (default: the workbook
-that called, through xlwings) and runs the same pipeline as ``xlcrm refresh``:
-read -> settings -> ``xlcrm.refresh.compute`` -> write the sheets of its roles. Nothing
+that called, through xlwings) and runs the pipeline of ``xlcrm refresh`` itself:
+``book.read()`` -> ``xlcrm.refresh.run`` (settings, language, as-of, compute) -> write the
+sheets of its roles. Nothing
 here raises into Excel: problems become one message in the workbook's language.
 """
 
@@ -55,18 +56,6 @@ def _settings_sheet(read: Any) -> str | None:
                  if getattr(s, "role", None) == "settings"), None)
 
 
-def _prepare(book: Book) -> tuple[Any, Any, dt.date, Lang, list[Any]]:
-    """Read the book; settings from its Settings sheet; as-of date and language (as ``xlcrm refresh``)."""
-    from xlcrm.refresh import resolve_asof, resolve_settings
-
-    read = book.read()
-    frames = read.frames
-    cfg, issues = resolve_settings(frames, sheet=_settings_sheet(read) or "设置",
-                                   cells=getattr(read, "settings_cells", None), lang=read.lang)
-    lang: Lang = cfg.lang if cfg.lang in ("zh", "en") else read.lang
-    return frames, cfg, resolve_asof(None, cfg), lang, issues
-
-
 def _select(sheets: Iterable[SheetSpec], roles: tuple[str, ...] | None,
             also: set[str] = frozenset()) -> list[SheetSpec]:
     """The sheets of ``roles`` (all when None) plus data issues, plus the roles in ``also``."""
@@ -80,11 +69,14 @@ def _run(action: str, book: Book | None) -> Outcome:
     book = _book(book)
     lang: Lang = "zh"
     try:
-        from xlcrm.refresh import compute
+        from xlcrm.refresh import run
 
-        frames, cfg, asof, lang, setting_issues = _prepare(book)
-        computed = compute(frames, cfg, asof, lang, extra_issues=setting_issues)
-        results = computed.results
+        # the CLI's own pipeline: settings, language and as-of resolved there, once
+        read = book.read()
+        lang = read.lang  # until the settings sheet says otherwise: problems worded in it
+        ran = run(read)
+        lang, asof = ran.lang, ran.asof
+        results = ran.computed.results
         # a book whose writer drops unlisted xlcrm sheets gets the ones it has now, recomputed
         also = book.owned_roles() if book.replaces_all_owned else set()
         sheets = _select(results.sheets, ROLES[action], also)
