@@ -14,12 +14,8 @@ from collections import Counter
 import pytest
 from openpyxl.utils.datetime import to_excel
 
-pytest.importorskip("xlcrm.classify")
-pytest.importorskip("xlcrm.churn")
-pytest.importorskip("xlcrm.visits")
-
-import xlcrm.excel.udfs as udfs  # noqa: E402
-from xlcrm.excel._cache import CACHE  # noqa: E402
+import xlcrm.excel.udfs as udfs
+from xlcrm.excel._cache import CACHE
 
 
 @pytest.fixture(autouse=True)
