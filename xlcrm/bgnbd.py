@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
 
 from xlcrm.errors import ModelError
 
@@ -42,6 +41,12 @@ log = logging.getLogger(__name__)
 _LOG_BOUNDS = (np.log(1e-6), np.log(1e6))
 MIN_CUSTOMERS = 10
 MIN_REPEAT_BUYERS = 3
+
+
+def _expit(z: np.ndarray) -> np.ndarray:
+    """The logistic function in numpy (scipy is imported only where a fit needs it: it is slow to load)."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def _as_arrays(*cols: Any) -> tuple[np.ndarray, ...]:
@@ -80,6 +85,8 @@ class BGNBD:
     @staticmethod
     def _loglik_terms(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray,
                       grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        from scipy import special
+
         r, alpha, a, b = np.exp(theta)
         rx = r + x
         pos = x > 0
@@ -115,6 +122,8 @@ class BGNBD:
 
     # ---- fitting ----------------------------------------------------------------------
     def fit(self, frequency: Any, recency: Any, T: Any) -> BGNBD:
+        from scipy import optimize
+
         x, tx, T_ = _as_arrays(frequency, recency, T)
         _check(x, tx, T_)
         n = len(x)
@@ -190,12 +199,12 @@ class BGNBD:
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """P(alive | x, t_x, T) as in the paper (eq. 5); exactly 1 for one-time buyers."""
         x, tx, T_ = _as_arrays(frequency, recency, T)
-        return special.expit(-self._log_odds_dead(x, tx, T_))
+        return _expit(-self._log_odds_dead(x, tx, T_))
 
     def p_alive_or_substitute(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """P(alive), with the modified-BG/NBD value for one-time buyers (see the module docstring)."""
         x, tx, T_ = _as_arrays(frequency, recency, T)
-        return special.expit(-self._log_odds_dead(x, tx, T_, first_too=True))
+        return _expit(-self._log_odds_dead(x, tx, T_, first_too=True))
 
     def current_rate(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Expected purchases per period right now: P(alive) x E[lambda | alive] = P(alive) (r+x)/(alpha+T).
@@ -221,6 +230,8 @@ class BGNBD:
 
     def expected_purchases(self, t: float, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """E[purchases in (T, T+t] | x, t_x, T] (paper eq. 10)."""
+        from scipy import special
+
         r, alpha, a, b = self._p()
         x, tx, T_ = _as_arrays(frequency, recency, T)
         z = t / (alpha + T_ + t)

@@ -48,7 +48,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
 
 from xlcrm import churn_signals as sig
 from xlcrm.bgnbd import BGNBD
@@ -241,7 +240,11 @@ def _q(model: BGNBD, h: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray, ble
     none_if_alive = np.exp((p["r"] + x) * (np.log(p["alpha"] + T) - np.log(p["alpha"] + T + h)))
     exact = np.clip(1 - pa * (1 - none_if_alive), 1e-12, 1 - 1e-12)
     at_rate = np.clip(at_rate, 1e-12, 1 - 1e-12)
-    return special.expit(blend * special.logit(exact) + (1 - blend) * special.logit(at_rate))
+    def logit(p: np.ndarray) -> np.ndarray:
+        return np.log(p) - np.log1p(-p)
+
+    # numpy's logistic, not scipy's: importing scipy.special costs more than this whole step
+    return 1.0 / (1.0 + np.exp(-(blend * logit(exact) + (1 - blend) * logit(at_rate))))
 
 
 def _choose_blend(days: pd.DataFrame, asof: pd.Timestamp, horizon: float) -> float:
@@ -278,7 +281,7 @@ def _choose_blend(days: pd.DataFrame, asof: pd.Timestamp, horizon: float) -> flo
 
 def _auc(positive: np.ndarray, score: np.ndarray) -> float:
     """ROC AUC by the Mann-Whitney rank sum (ties count half)."""
-    ranks = stats.rankdata(score)
+    ranks = pd.Series(score).rank(method="average").to_numpy()  # = scipy's rankdata
     n1 = int(positive.sum())
     n0 = len(positive) - n1
     return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
