@@ -50,3 +50,34 @@ def read_back(path: str | Path, timeout: float = 180) -> dict[str, list[list[str
         if not sheets:
             raise AssertionError(f"LibreOffice read nothing from {path}: {proc.stdout} {proc.stderr}")
         return sheets
+
+
+def convert(paths: list[Path], target: str, outdir: Path, timeout: float = 300) -> list[Path]:
+    """``paths`` converted by one LibreOffice run (``target`` like "pdf" or "ods") into ``outdir``."""
+    exe = soffice()
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / ".lo-profile"
+    cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+           "--convert-to", target, "--outdir", str(outdir), *map(str, paths)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    ext = target.split(":")[0]
+    out = [outdir / (Path(p).stem + "." + ext) for p in paths]
+    missing = [p for p in out if not p.exists()]
+    if missing:
+        raise AssertionError(f"LibreOffice did not write {missing}: {proc.stdout} {proc.stderr}")
+    return out
+
+
+def page_pixels(pdf: Path, page: int, dpi: int = 60):  # type: ignore[no-untyped-def]
+    """Page ``page`` (1-based) of ``pdf`` as an RGB numpy array (pdftoppm's PPM, no Pillow needed)."""
+    import numpy as np
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    data = subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf)],
+                          capture_output=True, check=True, timeout=120).stdout
+    magic, w, h, maxval = data.split(maxsplit=4)[:4]
+    assert magic == b"P6" and maxval == b"255"
+    w, h = int(w), int(h)
+    # The pixels are the last w*h*3 bytes (a split would eat pixel bytes that look like spaces).
+    return np.frombuffer(data[len(data) - w * h * 3:], dtype=np.uint8).reshape(h, w, 3)

@@ -1,4 +1,4 @@
-"""The dashboard sheet (客户看板 / CRM Dashboard): key figures at A1, summaries beside them.
+"""The dashboard sheet (客户看板 / CRM Dashboard): key figures at A1, charts beside them, tables below.
 
 The Metric/Value table at A1 is the contract (issue 7): formulas such as
 ``=VLOOKUP("投诉率", xlcrm_dashboard, 2, FALSE)`` depend on its shape. Each row
@@ -15,19 +15,20 @@ from xlcrm import churn as churn_mod
 from xlcrm import classify
 from xlcrm import complaints as complaints_mod
 from xlcrm.i18n import t
-from xlcrm.model import Column, Frames, Issue, Kind, Lang, TableSpec
+from xlcrm.model import ChartSpec, Column, Frames, Issue, Kind, Lang, TableSpec
 from xlcrm.settings import Settings
 from xlcrm.workbook.cells import column_letter
 
 METRIC_COLUMNS = [  # Metric/Value first: =VLOOKUP("投诉率", xlcrm_dashboard, 2, FALSE) gives the value
-    Column("metric", "Metric", "指标", width=28),
-    Column("value", "Value", "数值", kind="number", width=18),
-    Column("note", "Note", "说明", width=70),
+    Column("metric", "Metric", "指标", width=30),
+    Column("value", "Value", "数值", kind="number", width=16),
+    Column("note", "Note", "说明", width=44),
 ]
 TIER_COLUMNS = [
     Column("tier", "Tier", "客户等级", coded=True),
     Column("customers", "Customers", "客户数", kind="int"),
     Column("value", "Value", "价值", kind="money"),
+    Column("share_customers", "Share of Customers", "客户占比", kind="pct"),
     Column("share", "Share of Value", "价值占比", kind="pct", style="bar"),
 ]
 LIFECYCLE_COLUMNS = [
@@ -106,31 +107,161 @@ def build(*, frames: Frames, customers: pd.DataFrame, churn: pd.DataFrame, compl
     metric_frame, kinds = _metric_rows(rows)
     tables = [TableSpec("xlcrm_dashboard", metric_frame, METRIC_COLUMNS, anchor="A1", row_kinds=kinds)]
 
-    # Beside it: the pyramid, lifecycle counts, complaint categories, repeat complainers, migration.
-    col = 1 + len(METRIC_COLUMNS) + 1
+    # The supporting tables, stacked below the charts at column A (LAYOUT below).
     blocks: list[tuple[str, pd.DataFrame, list[Column], str, str]] = []
     if "tier" in customers:
-        total = customers.loc[tiered, "value"].sum() if "value" in customers else 0.0
-        tier_rows = []
-        for tier in _TIERS:
-            sel = customers["tier"] == tier
-            v = float(customers.loc[sel, "value"].sum()) if "value" in customers else 0.0
-            tier_rows.append({"tier": tier, "customers": int(sel.sum()), "value": v,
-                              "share": v / total if total else 0.0})
-        blocks.append(("xlcrm_dashboard_tiers", pd.DataFrame(tier_rows), TIER_COLUMNS,
+        blocks.append(("xlcrm_dashboard_tiers", tier_table(customers, tiered), TIER_COLUMNS,
                        "Value pyramid", "客户价值金字塔"))
+    months, month_cols = revenue_by_month(frames.orders, customers, asof)
+    blocks.append(("xlcrm_dashboard_months", months, month_cols,
+                   "Revenue by month and tier (last 24 months)", "月度销售额（按客户等级，近 24 个月）"))
+    blocks.append(("xlcrm_dashboard_reps", at_risk_by_rep(churn, lang), REP_RISK_COLUMNS,
+                   "Revenue at risk by rep", "各业务员的风险销售额"))
     if "lifecycle" in customers:
         counts = customers["lifecycle"].value_counts()
         life = pd.DataFrame([{"lifecycle": lc, "customers": int(counts.get(lc, 0))} for lc in _LIFECYCLES])
         blocks.append(("xlcrm_dashboard_lifecycle", life, LIFECYCLE_COLUMNS, "Lifecycle", "客户生命周期"))
     blocks.append(("xlcrm_dashboard_categories", complaints_mod.pareto(complaints, lang),
                    complaints_mod.PARETO_COLUMNS, "Complaint categories (Pareto)", "投诉类别（帕累托）"))
+    weeks, week_cols = visits_by_week(plan, asof, lang)
+    blocks.append(("xlcrm_dashboard_visits", weeks, week_cols,
+                   "Planned visits by rep and week", "计划拜访次数（按业务员、按周）"))
     blocks.append(("xlcrm_dashboard_repeat", complaints_mod.repeat_complainers(complaints, settings, asof, lang),
                    complaints_mod.REPEAT_COLUMNS, "Repeat complainers", "重复投诉客户"))
     blocks.append(("xlcrm_dashboard_migration", classify.migration(customers, lang), classify.MIGRATION_COLUMNS,
                    "Tier movement since the last refresh", "与上次相比的等级变动"))
+    row = max(LAYOUT["tables_from"], len(metric_frame) + 3)
     for name, frame, columns, en, zh in blocks:
-        tables.append(TableSpec(name, frame.reset_index(drop=True), columns, anchor=f"{column_letter(col)}2",
+        tables.append(TableSpec(name, frame.reset_index(drop=True), columns, anchor=f"A{row + 1}",
                                 title=t(lang, en, zh)))
-        col += len(columns) + 1
+        row += 1 + 1 + max(len(frame), 1) + 2  # title, header, rows, two blank rows
     return tables
+
+
+# Where things sit (docs: /work/notes/manager.md). The first screen (A1:J35 at 100% zoom) holds
+# the key figures (A:C) and three charts (E:J); three more charts below, then the tables.
+LAYOUT = {
+    "pyramid": "E1:J12", "months": "E13:J24", "reps": "E25:J35",
+    "lifecycle": "A38:C55", "pareto": "E38:J55", "visits": "A58:C75",
+    "tables_from": 78,
+}
+PRINT_COLUMNS = 10  # A:J, the charts' right edge
+CHART_COLUMN_WIDTHS = {c: 12.0 for c in range(4, 10)}  # E:J, 0-based: room for the charts
+
+
+def charts(tables: list[TableSpec], lang: Lang) -> list[ChartSpec]:
+    """The dashboard's native charts, each over one of its tables (so Excel redraws them)."""
+    names = {tb.name: tb for tb in tables}
+    out: list[ChartSpec] = []
+
+    def add(chart: ChartSpec) -> None:
+        if chart.table in names:
+            out.append(chart)
+
+    add(ChartSpec("pyramid", t(lang, "Value pyramid: customers and value by tier", "客户价值金字塔：各等级客户与价值占比"),
+                  "xlcrm_dashboard_tiers", "tier", bars=("share_customers", "share"), anchor=LAYOUT["pyramid"],
+                  direction="bar", y_format="0%"))
+    month_tb = names.get("xlcrm_dashboard_months")
+    if month_tb is not None:
+        series = tuple(c.key for c in month_tb.columns[1:])
+        add(ChartSpec("months", t(lang, "Revenue by month and tier, last 24 months", "近 24 个月月度销售额（按客户等级）"),
+                      "xlcrm_dashboard_months", "month", bars=series, anchor=LAYOUT["months"], stacked=True,
+                      y_title=t(lang, "Revenue", "销售额")))
+    add(ChartSpec("reps", t(lang, "Revenue at risk by rep", "各业务员的风险销售额"), "xlcrm_dashboard_reps", "rep",
+                  bars=("value_at_stake", "expected_loss"), anchor=LAYOUT["reps"], direction="bar"))
+    add(ChartSpec("lifecycle", t(lang, "Customers by lifecycle stage", "客户生命周期分布"), "xlcrm_dashboard_lifecycle",
+                  "lifecycle", bars=("customers",), anchor=LAYOUT["lifecycle"], y_title=t(lang, "Customers", "客户数")))
+    add(ChartSpec("pareto", t(lang, "Complaint categories (Pareto)", "投诉类别帕累托图"), "xlcrm_dashboard_categories",
+                  "category", bars=("count",), lines=("cumulative",), anchor=LAYOUT["pareto"],
+                  y_title=t(lang, "Complaints", "投诉数"), y2_title=t(lang, "Cumulative share", "累计占比")))
+    visit_tb = names.get("xlcrm_dashboard_visits")
+    if visit_tb is not None and len(visit_tb.columns) > 1:
+        add(ChartSpec("visits", t(lang, "Planned visits per rep and week", "各业务员每周计划拜访次数"),
+                      "xlcrm_dashboard_visits", "rep", bars=tuple(c.key for c in visit_tb.columns[1:]),
+                      anchor=LAYOUT["visits"], y_title=t(lang, "Visits", "拜访次数")))
+    return out
+
+
+def tier_table(customers: pd.DataFrame, tiered: pd.Series) -> pd.DataFrame:
+    """Customers and value by tier, with each tier's share of both (the pyramid)."""
+    total = customers.loc[tiered, "value"].sum() if "value" in customers else 0.0
+    n = int(tiered.sum())
+    rows = []
+    for tier in _TIERS:
+        sel = customers["tier"] == tier
+        v = float(customers.loc[sel, "value"].sum()) if "value" in customers else 0.0
+        rows.append({"tier": tier, "customers": int(sel.sum()), "value": v,
+                     "share_customers": int(sel.sum()) / n if n else 0.0,
+                     "share": v / total if total else 0.0})
+    return pd.DataFrame(rows)
+
+
+def revenue_by_month(orders: pd.DataFrame, customers: pd.DataFrame, asof: dt.date) -> tuple[pd.DataFrame, list[Column]]:
+    """Order revenue of the 24 calendar months to the as-of month, split by the customer's tier now."""
+    months = pd.period_range(end=pd.Period(asof, "M"), periods=24, freq="M")
+    cols = [Column("month", "Month", "月份")] + [
+        Column(f"rev_{tier.lower()}", tier, i18n_value(tier), kind="money") for tier in _TIERS] + [
+        Column("rev_other", "Not ranked now", "当前未分级", kind="money")]
+    frame = pd.DataFrame({"month": [str(m) for m in months]})
+    for c in cols[1:]:
+        frame[c.key] = 0.0
+    if {"order_date", "amount", "customer_key"} <= set(orders.columns) and len(orders):
+        o = orders[orders["order_date"].notna() & orders["amount"].notna()]
+        period = o["order_date"].dt.to_period("M")
+        o = o[(period >= months[0]) & (period <= months[-1])]
+        tier_of = customers["tier"] if "tier" in customers else pd.Series(dtype=object)
+        tier = o["customer_key"].astype(str).map(tier_of).where(lambda s: s.isin(_TIERS), "other")
+        key = tier.map(lambda x: "rev_other" if x == "other" else f"rev_{str(x).lower()}")
+        sums = o.groupby([o["order_date"].dt.to_period("M").astype(str), key])["amount"].sum()
+        for (month, col), val in sums.items():
+            frame.loc[frame["month"] == month, col] = float(val)
+    return frame, cols
+
+
+REP_RISK_COLUMNS = [
+    Column("rep", "Rep", "业务员"),
+    Column("at_risk", "Customers at Risk", "风险客户数", kind="int"),
+    Column("value_at_stake", "Value at Stake (12 months)", "风险价值(12个月)", kind="money"),
+    Column("expected_loss", "Expected Loss", "预计损失", kind="money"),
+]
+
+
+def at_risk_by_rep(churn: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Per rep: the customers at High or Medium risk that are not lost yet, their value at stake
+    and expected loss; largest value at stake first."""
+    cols = [c.key for c in REP_RISK_COLUMNS]
+    if churn is None or not len(churn) or "risk_level" not in churn:
+        return pd.DataFrame(columns=cols)
+    risk = churn[churn["risk_level"].isin(["High", "Medium"])]
+    if "lifecycle" in risk:
+        risk = risk[risk["lifecycle"] != "Lost"]
+    rep = risk["rep"].where(risk["rep"].notna() & (risk["rep"].astype(str).str.strip() != ""),
+                            t(lang, "(no rep)", "（无业务员）")) if "rep" in risk else pd.Series(dtype=object)
+    out = pd.DataFrame({"rep": rep, "value_at_stake": risk.get("value_at_stake", 0.0),
+                        "expected_loss": risk.get("expected_loss", 0.0)})
+    out = out.groupby("rep", sort=False).agg(at_risk=("rep", "size"), value_at_stake=("value_at_stake", "sum"),
+                                             expected_loss=("expected_loss", "sum")).reset_index()
+    return out.sort_values(["value_at_stake", "rep"], ascending=[False, True])[cols].reset_index(drop=True)
+
+
+def visits_by_week(plan: pd.DataFrame, asof: dt.date, lang: Lang) -> tuple[pd.DataFrame, list[Column]]:
+    """Planned visits per rep (rows) and week (columns, weeks starting on Monday)."""
+    cols = [Column("rep", "Rep", "业务员")]
+    if plan is None or not len(plan) or "date" not in plan:
+        return pd.DataFrame(columns=["rep"]), cols
+    monday = (plan["date"] - pd.to_timedelta(plan["date"].dt.day_of_week, unit="D")).dt.normalize()
+    weeks = sorted(monday.dropna().unique())
+    for i, w in enumerate(weeks):
+        day = pd.Timestamp(w)
+        cols.append(Column(f"week_{i + 1}", f"Week of {day:%m-%d}", f"{day.month}月{day.day}日当周", kind="int"))
+    counts = pd.crosstab(plan["rep"].fillna(t(lang, "(no rep)", "（无业务员）")), monday)
+    frame = pd.DataFrame({"rep": counts.index.astype(str)})
+    for i, w in enumerate(weeks):
+        frame[f"week_{i + 1}"] = counts[w].to_numpy().astype("int64") if w in counts else 0
+    return frame, cols
+
+
+def i18n_value(code: str) -> str:
+    from xlcrm.i18n import value
+
+    return str(value(code, "zh"))

@@ -78,6 +78,33 @@ class TableSpec:
     row_kinds: list[Kind] | None = None  # per-row number format of the "value" column (else the last)
 
 
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native Excel chart over one table of the same sheet; Excel redraws it from the cells.
+
+    ``bars`` and ``lines`` are column keys of ``table`` (one series each, named by the column's
+    header cell); ``categories`` is the key of the category column. Lines go on a secondary
+    axis when there are bars too (a Pareto's cumulative share). ``anchor`` is the cell box
+    the chart covers, like "E1:J12". ``direction`` "bar" draws horizontal bars (first category
+    on top); ``stacked`` stacks the bar series.
+    """
+
+    name: str
+    title: str
+    table: str
+    categories: str
+    bars: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
+    anchor: str = "E1:J12"
+    direction: Literal["col", "bar"] = "col"
+    stacked: bool = False
+    x_title: str = ""
+    y_title: str = ""
+    y2_title: str = ""
+    y_format: str = "#,##0"
+    y2_format: str = "0%"
+
+
 @dataclass
 class SheetSpec:
     """One xlcrm-owned result sheet."""
@@ -86,6 +113,10 @@ class SheetSpec:
     name: str  # the sheet name in the workbook's language
     tables: list[TableSpec]
     hidden: bool = False
+    charts: list[ChartSpec] = field(default_factory=list)
+    asof: str = ""  # the as-of date shown in the printed header
+    col_widths: dict[int, float] = field(default_factory=dict)  # 0-based column -> minimum width
+    print_cols: int | None = None  # columns A.. to print (None: as many as print readably)
 
 
 @dataclass

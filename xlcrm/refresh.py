@@ -109,8 +109,9 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
                            plan=plan, unplaced=unplaced, issues=issues, settings=settings,
                            asof=asof, lang=lang)
 
-    def sheet(role: str, *tables: TableSpec, hidden: bool = False) -> SheetSpec:
-        return SheetSpec(role=role, name=sheet_name(role, lang), tables=list(tables), hidden=hidden)
+    def sheet(role: str, *tables: TableSpec, hidden: bool = False, **more: object) -> SheetSpec:
+        return SheetSpec(role=role, name=sheet_name(role, lang), tables=list(tables), hidden=hidden,
+                         asof=asof.isoformat(), **more)  # type: ignore[arg-type]
 
     visit_tables = [TableSpec("xlcrm_visits", plan, visits.VISIT_COLUMNS)]
     if len(unplaced):
@@ -127,7 +128,8 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
         sheet("visits", *visit_tables),
         sheet("complaints", TableSpec("xlcrm_complaints", tracked.reset_index(drop=True),
                                       complaints.COMPLAINT_COLUMNS)),
-        sheet("dashboard", *dash),
+        sheet("dashboard", *dash, charts=dashboard.charts(dash, lang),
+              col_widths=dict(dashboard.CHART_COLUMN_WIDTHS), print_cols=dashboard.PRINT_COLUMNS),
         sheet("key_accounts", TableSpec("xlcrm_key_accounts", key_accounts, classify.KEY_ACCOUNT_COLUMNS)),
         sheet("winback", TableSpec("xlcrm_winback", winback, churn.WINBACK_COLUMNS)),
         sheet("issues", TableSpec("xlcrm_issues", issue_frame, ISSUE_COLUMNS)),

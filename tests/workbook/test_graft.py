@@ -109,7 +109,10 @@ def test_an_xlcrm_sheet_moved_between_user_sheets_is_replaced_and_names_keep_the
     local = {(dn.get("name"), dn.get("localSheetId")) for dn in wb.xpath("//m:definedName", namespaces=NS)}
     assert ("本表名", "2") in local and ("_xlnm._FilterDatabase", "2") in local
     assert ("本地区间", "0") in local
-    assert not [n for n, i in local if i == "4"]  # the old sheet's print area and filter went with it
+    # The old sheet's print area and filter went with it; the new sheet has only its print titles.
+    at4 = [(dn.get("name"), dn.text) for dn in wb.xpath("//m:definedName", namespaces=NS)
+           if dn.get("localSheetId") == "4"]
+    assert at4 == [("_xlnm.Print_Titles", "'客户分级'!$1:$1")]
     # What hung off the old sheet is gone, with its content types; the shared picture stays.
     gone = set(p0) - set(p1)
     assert {"xl/comments2.xml", "xl/drawings/vmlDrawing2.vml"} <= gone

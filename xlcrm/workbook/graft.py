@@ -31,7 +31,7 @@ from lxml import etree
 from xlcrm import i18n
 from xlcrm.errors import NotAWorkbook, UnusableWorkbook
 from xlcrm.model import SheetSpec
-from xlcrm.workbook import marker
+from xlcrm.workbook import charts, marker
 from xlcrm.workbook.package import NS_PKG_REL, Package, relative, rels_name
 from xlcrm.workbook.styles import StyleBook, StylesError
 
@@ -277,8 +277,16 @@ class Graft:
                     new_overrides.append((tpart, CT_TABLE))
                     etree.SubElement(rels, f"{{{NS_PKG_REL}}}Relationship", Id=f"rId{i}",
                                      Type=REL_TABLE, Target=relative(part, tpart))
+                # The sheet's charts (xlcrm.workbook.charts): drawing relationship rId{tables+1}.
+                target = charts.graft_parts(part, getattr(rs, "drawing", None), getattr(rs, "charts", []),
+                                            taken_parts, plan.add, new_overrides)
+                if target is not None:
+                    etree.SubElement(rels, f"{{{NS_PKG_REL}}}Relationship", Id=f"rId{len(rs.tables) + 1}",
+                                     Type=charts.REL_DRAWING, Target=target)
                 plan.add[rels_name(part)] = _xml_bytes(rels)
-            attrs = {"name": spec.name, "sheetId": sheet_id, "rid": rid}
+            attrs = {"name": spec.name, "sheetId": sheet_id, "rid": rid,
+                     "print_titles": getattr(rs, "print_titles", None) or "",
+                     "print_area": getattr(rs, "print_area", None) or ""}
             if spec.hidden:
                 attrs["state"] = "hidden"
             if old_el is not None and old_el.get("state") in ("hidden", "veryHidden"):
@@ -406,6 +414,14 @@ class Graft:
                 dn.set("name", marker.defined_name(spec.role))
                 dn.set("hidden", "1")
                 dn.text = marker.ref_to_sheet(attrs["name"])
+            for spec, attrs in new:  # print titles and areas: names scoped to the new sheet
+                for name, ref in (("_xlnm.Print_Titles", attrs.get("print_titles")),
+                                  ("_xlnm.Print_Area", attrs.get("print_area"))):
+                    if ref:
+                        dn = etree.SubElement(names_el, ns + "definedName")
+                        dn.set("name", name)
+                        dn.set("localSheetId", str(role_pos[spec.role]))
+                        dn.text = f"{charts.sheet_ref(attrs['name'])}!{ref}"
         elif names_el is not None and len(names_el) == 0:
             self.wb.remove(names_el)
 

@@ -26,6 +26,7 @@ from xlcrm import i18n
 from xlcrm.errors import XlcrmError
 from xlcrm.model import Column, Kind, Lang, SheetSpec, TableSpec
 from xlcrm.workbook.cells import column_letter
+from xlcrm.workbook.charts import Placed, chart_xml, drawing_xml
 from xlcrm.workbook.styles import CellStyle, DiffStyle, StyleBook
 
 __all__ = [
@@ -89,6 +90,10 @@ class RenderedSheet:
     table_names: list[str]
     ref: str
     widths: dict[int, float] = field(default_factory=dict)  # 0-based column -> width used
+    drawing: bytes | None = None  # the drawing part holding the charts (relationship rId{len(tables)+1})
+    charts: list[bytes] = field(default_factory=list)  # chart parts, drawing relationship rId1.. in order
+    print_titles: str | None = None  # rows repeated on each printed page, like "$1:$1"
+    print_area: str | None = None  # like "$A$1:$J$40" when the sheet is too wide to print whole
 
 
 # ---- small helpers ---------------------------------------------------------------------
@@ -588,6 +593,8 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
     for b in blocks:
         for j, w in enumerate(b.widths):
             widths[b.col0 + j] = max(widths.get(b.col0 + j, 0.0), w)
+    for c, w in spec.col_widths.items():
+        widths[c] = max(widths.get(c, 0.0), float(w))
 
     max_row = max(r1 for _, _, r1, _, _ in boxes)
     max_col = max(c1 for _, _, _, c1, _ in boxes)
@@ -623,12 +630,54 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
     _sheet_rows(parts, blocks, titles)
     parts.append("</sheetData>")
     parts += cf
-    parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-                 'footer="0.3"/><pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
-                 'fitToHeight="0"/>')
+    print_cols = spec.print_cols or _print_columns(widths)
+    parts.append(_page_setup(spec, lang))
+    drawing, charts = None, []
+    if spec.charts:
+        placed = {b.spec.name: Placed(b.spec.name, b.col0, b.header_row, b.last_row, b.spec.columns,
+                                      b.spec.frame.reset_index(drop=True)) for b in blocks}
+        charts = [chart_xml(c, placed, spec.name, lang, i + 1) for i, c in enumerate(spec.charts)]
+        drawing = drawing_xml(spec.charts)
+        parts.append(f'<drawing r:id="rId{len(blocks) + 1}"/>')
     parts.append(f'<tableParts count="{len(blocks)}">'
                  + "".join(f'<tablePart r:id="rId{i + 1}"/>' for i in range(len(blocks)))
                  + "</tableParts></worksheet>")
     tables = [_table_xml(b, first_table_id + i) for i, b in enumerate(blocks)]
+    titles_rows = f"${freeze}:${freeze}" if freeze else None
+    area = f"$A$1:${col_letter(print_cols - 1)}${max_row}" if print_cols <= max_col else None
     return RenderedSheet("".join(parts).encode("utf-8"), tables, [b.spec.name for b in blocks],
-                         ref, widths)
+                         ref, widths, drawing, charts, titles_rows, area)
+
+
+# A4 landscape between 0.5-inch margins is about 140 character widths at 100%; below ~70% the
+# text is too small to read, so a wider sheet prints only its first (act-first) columns.
+PRINT_WIDTH = 200.0
+
+
+def _print_columns(widths: dict[int, float]) -> int:
+    """How many leading columns print: all that fit in PRINT_WIDTH character widths."""
+    total, n = 0.0, 0
+    for c in range(max(widths, default=-1) + 1):
+        total += widths.get(c, 8.43) + 0.7  # cell padding
+        if total > PRINT_WIDTH and n:
+            break
+        n += 1
+    return n
+
+
+def _page_setup(spec: SheetSpec, lang: Lang) -> str:
+    # Write <pageMargins>, <pageSetup> and <headerFooter>: A4 landscape, fit to the page's width.
+    asof = ""
+    if spec.asof:
+        asof = f"统计日期 {spec.asof}" if lang == "zh" else f"As of {spec.asof}"
+    page = "第 &P 页，共 &N 页" if lang == "zh" else "Page &P of &N"
+    header = "&L&A" + (f"&R{asof}" if asof else "")
+    footer = f"&Lxlcrm&C{page}"
+
+    def esc(s: str) -> str:
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    return ('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+            '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+            f"<headerFooter><oddHeader>{esc(header)}</oddHeader><oddFooter>{esc(footer)}</oddFooter>"
+            "</headerFooter>")
