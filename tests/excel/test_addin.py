@@ -135,9 +135,10 @@ def test_two_builds_are_byte_identical(built, tmp_path):
 
 
 def test_committed_addin_is_the_build_of_macros(built):
-    committed = build.DEFAULT_OUT
-    assert committed.exists(), "run `xlcrm excel build` and commit workbooks/xlcrm.xlam"
-    assert committed.read_bytes() == built.read_bytes(), "workbooks/xlcrm.xlam is stale: rebuild it"
+    committed = build.PACKAGED_ADDIN
+    fix = "run `xlcrm excel build --out xlcrm/excel/addin/xlcrm.xlam` and commit it"
+    assert committed.exists(), fix
+    assert committed.read_bytes() == built.read_bytes(), f"the packaged add-in is stale: {fix}"
 
 
 def test_custom_ui_part_is_linked_from_the_package_root_rels(built):

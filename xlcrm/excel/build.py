@@ -1,4 +1,9 @@
-"""Build the xlcrm add-in (``workbooks/xlcrm.xlam``) from ``macros/``, reproducibly, without Excel.
+"""Build the xlcrm add-in from ``xlcrm/excel/macros/``, reproducibly, without Excel.
+
+The sources (``macros/``) and the built add-in (``addin/xlcrm.xlam``) are package data of
+``xlcrm.excel``, so a plain ``pip install "xlcrm[excel]"`` can build and install the add-in
+without a clone of the repository; ``xlcrm excel build`` writes ``xlcrm.xlam`` into the
+current folder unless told otherwise (the package folder may not be writable).
 
 The package is written part by part (no openpyxl: a save through it drops the link of the
 ribbon part, TOOLS.md): a one-sheet workbook, ``xl/vbaProject.bin`` made from
@@ -23,9 +28,11 @@ from typing import Iterable
 
 from xlcrm.workbook.styles import StyleBook
 
-ROOT = Path(__file__).resolve().parents[2]
-MACROS = ROOT / "macros"
-DEFAULT_OUT = ROOT / "workbooks" / "xlcrm.xlam"
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]  # the folder holding the xlcrm package (a checkout, or site-packages)
+MACROS = HERE / "macros"
+PACKAGED_ADDIN = HERE / "addin" / "xlcrm.xlam"  # committed; a test keeps it the build of MACROS
+DEFAULT_OUT = Path("xlcrm.xlam")  # `xlcrm excel build` without --out: the current folder
 
 CUSTOM_UI_PART = "customUI/customUI14.xml"
 CUSTOM_UI_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
@@ -40,6 +47,15 @@ _MAIN_TYPES = {
 
 def bas_files(macros: Path = MACROS) -> list[Path]:
     return sorted(macros.glob("*.bas"))
+
+
+def vba_import_copy(source: Path, folder: Path) -> Path:
+    """A copy of a module with CRLF line endings, for the VBA editor's importer (which expects
+    them; a checkout or an unpacked wheel may have LF)."""
+    data = Path(source).read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    target = Path(folder) / Path(source).name
+    target.write_bytes(data)
+    return target
 
 
 # Write xl/vbaProject.bin.
