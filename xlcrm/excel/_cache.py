@@ -32,6 +32,8 @@ def content_key(*parts: Any) -> str:
     """
     digest = hashlib.blake2b(digest_size=20)
     for part in parts:  # part by part, so only the parts holding dates pay for converting them
+        if isinstance(part, list) and type(part) is not list:
+            part = list(part)  # Cells (a list with its origin): marshal takes plain lists only
         try:
             data = marshal.dumps(part, 2)
         except ValueError:

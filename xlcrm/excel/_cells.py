@@ -69,18 +69,22 @@ def grid(value: Any) -> list[list[Any]]:
     return [[value]]
 
 
-def vector(value: Any, name: str) -> list[Any]:
-    """One column or one row of cells as a flat list, trailing blanks trimmed."""
+def _flat(value: Any, name: str) -> list[Any]:
+    """One column or one row of cells as a flat list, every cell kept."""
     rows = grid(value)
     if not rows:
         return []
     width = max(len(r) for r in rows)
     if width == 1:
-        cells = [r[0] if r else None for r in rows]
-    elif len(rows) == 1:
-        cells = list(rows[0])
-    else:
-        raise CellError(f"{name} is {len(rows)} rows x {width} columns — select one column (or one row)")
+        return [r[0] if r else None for r in rows]
+    if len(rows) == 1:
+        return list(rows[0])
+    raise CellError(f"{name} is {len(rows)} rows x {width} columns — select one column (or one row)")
+
+
+def vector(value: Any, name: str) -> list[Any]:
+    """One column or one row of cells as a flat list, trailing blanks trimmed."""
+    cells = _flat(value, name)
     while cells and _blank(cells[-1]):
         cells.pop()
     return cells
@@ -117,55 +121,93 @@ class Columns:
         return len(next(iter(self.data.values()), []))
 
 
-def columns(kinds: dict[str, str], **ranges: Any) -> Columns:
-    """Flatten ranges named by ``kinds`` (``"id"``, ``"number"``, ``"date"``, ``"text"``),
-    detect a shared header row, check their lengths agree. ``None`` ranges are skipped.
+def _header_state(cells: list[Any], kind: str | None, name: str) -> bool | None:
+    """Whether a range's first cell is a header: True, False, or None when its text could be
+    either (an id column whose first cell is text but no header xlcrm knows)."""
+    if not cells:
+        return False
+    first = cells[0]
+    if is_header_text(first):
+        return True
+    if not isinstance(first, str) or _blank(first):
+        return False
+    if kind in ("number", "date"):
+        parse = to_number if kind == "number" else to_date
+        try:
+            parse(first, name)
+            return False  # a value typed as text ("1,234")
+        except CellError:
+            pass
+        if re.search(r"\d", first) or len(cells) < 2:
+            return False  # text with digits is a mistyped value: it gets its error later
+        try:
+            parse(cells[1], name)
+            return True  # text above a number/date: a header xlcrm does not know ("毛利(元)")
+        except CellError:
+            return False
+    return None
 
-    The first row is a header when a cell in it is a known header alias, or is text without
-    digits where a number or date column has a number/date below it.
+
+def _rows(n: int) -> str:
+    return f"{n} row" + ("" if n == 1 else "s")
+
+
+def columns(kinds: dict[str, str], **ranges: Any) -> Columns:
+    """Flatten ranges named by ``kinds`` (``"id"``, ``"number"``, ``"date"``, ``"text"``), each
+    with or without its own header row, and line them up row by row. ``None`` ranges are
+    skipped, and so are optional ranges left blank.
+
+    Never a shifted answer: a header is recognised per range (a known header alias, or text
+    without digits above a number/date); text that could be a header or a value is taken as
+    whichever makes the ranges equally high. Ranges that are not then equally high, or that
+    start on different rows of one sheet, are refused with an error naming them.
     """
-    vecs = {name: vector(rng, name) for name, rng in ranges.items() if rng is not None}
-    # an optional range left blank ("" or an empty cell) counts as not given
-    vecs = {name: cells for name, cells in vecs.items() if cells or kinds.get(name) == "id"}
-    header = False
-    for name, cells in vecs.items():
-        if not cells:
+    cells: dict[str, list[Any]] = {}
+    origin: dict[str, tuple[Any, Any]] = {}
+    for name, rng in ranges.items():
+        if rng is None:
             continue
-        first = cells[0]
-        if is_header_text(first):
-            header = True
-        elif (kinds.get(name) in ("number", "date") and isinstance(first, str) and len(cells) > 1
-              and not re.search(r"\d", first)):
-            # text with no digits above a number/date: a header we do not know ("毛利(元)");
-            # text with digits is a mistyped value and gets its error below
-            parse = to_number if kinds[name] == "number" else to_date
-            try:
-                parse(first, name)
-            except CellError:
-                try:
-                    parse(cells[1], name)
-                    header = True
-                except CellError:
-                    pass
-    heads: dict[str, Any] = {}
-    if header:
-        heads = {name: cells[0] for name, cells in vecs.items() if cells}
-        vecs = {name: cells[1:] for name, cells in vecs.items()}
-    lengths = {name: len(cells) for name, cells in vecs.items()}
-    longest = max(lengths.values(), default=0)
-    for name, cells in vecs.items():
-        # trailing blanks were trimmed per column; pad so a blank last value is kept as blank
-        cells.extend([None] * (longest - len(cells)))
-    if lengths and len(set(lengths.values())) > 1:
-        # a column shorter only by trailing blanks is fine; one longer than its id column is not
-        ids = [n for n in vecs if kinds.get(n) == "id"]
-        if ids and lengths[ids[0]] < longest:
-            longer = max(lengths, key=lengths.__getitem__)
-            raise CellError(
-                f"{longer} has {lengths[longer]} rows but {ids[0]} has {lengths[ids[0]]} — "
-                "select ranges of the same height"
-            )
-    return Columns(vecs, heads, 1 if header else 0)
+        flat = _flat(rng, name)
+        if kinds.get(name) != "id" and all(_blank(c) for c in flat):
+            continue  # an optional range left blank ("" or an empty cell) counts as not given
+        cells[name] = flat
+        origin[name] = (getattr(rng, "sheet", None), getattr(rng, "row", None))
+    state = {name: _header_state(c, kinds.get(name), name) for name, c in cells.items()}
+
+    def has_header(name: str, unknown_is_header: bool) -> bool:
+        return bool(state[name]) if state[name] is not None else unknown_is_header
+
+    def heights(unknown_is_header: bool) -> dict[str, int]:
+        return {n: len(c) - has_header(n, unknown_is_header) for n, c in cells.items()}
+
+    # text that may be a header: first read as a value (a customer may be called "Name"),
+    # as a header when that is what lines the ranges up
+    choice = next((u for u in (False, True) if len(set(heights(u).values())) <= 1), None)
+    if choice is None:
+        h = heights(False)
+        (a, ha), (b, hb) = sorted(h.items(), key=lambda kv: -kv[1])[0], sorted(h.items(), key=lambda kv: kv[1])[0]
+        heads_note = {n for n in cells if state[n]}
+        why = (f" after the header row of {', '.join(sorted(heads_note))}" if heads_note else "")
+        raise CellError(f"{a} has {_rows(ha)} but {b} has {_rows(hb)}{why} — select the same rows in each, "
+                        "all with or all without the header row")
+    heads = {n: c[0] for n, c in cells.items() if has_header(n, choice)}
+    data = {n: (c[1:] if n in heads else list(c)) for n, c in cells.items()}
+
+    starts: dict[Any, dict[int, str]] = {}
+    for name, (sheet, row) in origin.items():
+        if sheet is not None and row is not None:
+            starts.setdefault(sheet, {}).setdefault(int(row) + (name in heads), name)
+    for sheet, first_rows in starts.items():
+        if len(first_rows) > 1:
+            (ra, a), (rb, b) = sorted(first_rows.items())[:2]
+            raise CellError(f"{a} starts at row {ra} of {sheet} but {b} at row {rb} — one row per record: "
+                            "select the same rows in each")
+
+    n = len(next(iter(data.values()), []))
+    while n and all(_blank(col[n - 1]) for col in data.values()):
+        n -= 1  # rows blank in every range (the end of a whole-column selection)
+    data = {name: col[:n] for name, col in data.items()}
+    return Columns(data, heads, 1 if heads else 0)
 
 
 def to_number(v: Any, name: str = "value") -> float:

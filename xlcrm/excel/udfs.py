@@ -29,7 +29,9 @@ from typing import Any, Callable
 import xlwings as xw
 
 from xlcrm import i18n
+from xlcrm.excel import _ranges
 from xlcrm.excel._cache import CACHE, content_key
+from xlcrm.excel._ranges import read_args
 from xlcrm.excel._cells import (
     CellError,
     Columns,
@@ -96,7 +98,8 @@ ARG_DOCS: dict[str, str] = {
     "expectation": "expectation score (a)",
 }
 
-# Ranges xlwings should always pass as 2-D lists (a single cell too).
+# Arguments that may be ranges: xlwings passes the Range (``_ranges``), which we cut to the
+# used range and read as 2-D lists (a single cell too).
 _RANGE_ARGS = {"ids", "values", "revenue", "recency_days", "frequency", "monetary", "order_customers",
                "order_dates", "order_amounts", "settings", "customer", "last_contact", "tier",
                "risk_level", "received", "severity", "perception", "expectation", "status"}
@@ -108,16 +111,22 @@ _HEAVY = {"CRM_CHURN_RISK", "CRM_P_ALIVE"}
 
 
 def _udf(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a UDF body: Excel error text instead of exceptions; xlwings metadata and arg help."""
+    """Wrap a UDF body: range arguments cut to the used range before they are read (see
+    ``_ranges``), Excel error text instead of exceptions, xlwings metadata and arg help."""
+    import functools
     import inspect
 
-    wrapped = excel_errors(func)
+    @functools.wraps(func)
+    def body(*args: Any) -> Any:
+        return func(*read_args(args))
+
+    wrapped = excel_errors(body)
     names = list(inspect.signature(func).parameters)
     wrapped.__xlcrm_args__ = {n: ARG_DOCS.get(n, n) for n in names}  # type: ignore[attr-defined]
     for name in names:
         options: dict[str, Any] = {"doc": ARG_DOCS.get(name, name)}
         if name in _RANGE_ARGS:
-            options["ndim"] = 2
+            options["convert"] = _ranges.CONVERTER  # the Range itself: read after cutting
         wrapped = xw.arg(name, **options)(wrapped)
     return xw.func(category=CATEGORY, call_in_wizard=func.__name__ not in _HEAVY)(wrapped)
 
@@ -354,11 +363,16 @@ def CRM_LIFECYCLE(customer, order_customers, order_dates, asof=None, status=None
     lg = lang_of(lang, cols)
     cfg = settings_of(settings)
     wanted, spill = _customers(customer)
-    statuses = [None] * len(wanted)
-    if status is not None:
-        st = grid(status)
-        flat = [c for row in st for c in row]
-        statuses = flat if len(flat) == len(wanted) else [flat[0] if flat else None] * len(wanted)
+    statuses: list[Any] = [None] * len(wanted)
+    if given(status) is not None:
+        flat = [c for row in grid(status) for c in row]
+        if len(flat) == len(wanted):
+            statuses = flat
+        elif len(flat) == 1:
+            statuses = flat * len(wanted)
+        else:  # never one customer's status on another's row
+            raise CellError(f"status has {len(flat)} cells but customer has {len(wanted)} — select one "
+                            "status per customer, or one for all")
     rows = []
     for k, st in zip(wanted, statuses):
         if k is None:
@@ -558,3 +572,6 @@ def CRM_SATISFACTION_INDEX(perception, expectation):
 def cache_info() -> dict[str, int]:
     """Hits and misses of the UDF cache (for the benchmark and for curious users)."""
     return CACHE.info()
+
+
+_ranges.register()
