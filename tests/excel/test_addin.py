@@ -96,19 +96,42 @@ def test_every_python_target_the_vba_runs_imports_and_takes_no_arguments():
         inspect.signature(target).bind()  # RunPython calls it without arguments
 
 
-def test_ribbon_labels_decode_to_the_contract_sheet_names():
-    # zh labels are stored as code points (the VBA is ASCII); decoded they must read like
-    # the sheet names of DESIGN.md section 4.
+def test_ribbon_labels_are_the_contract_sheet_names_and_every_text_the_vba_asks_for_exists():
+    labels = {key: (en, zh) for key, en, zh in build.labels()}
+    assert labels["xlcrmTab"] == ("CRM", "客户管理")
+    assert labels["xlcrmClassify"][1] == i18n.sheet_name("customers", "zh")
+    assert labels["xlcrmChurn"][1] == i18n.sheet_name("churn", "zh")
+    assert labels["xlcrmVisitPlan"][1] == i18n.sheet_name("visits", "zh")
+    assert labels["xlcrmComplaintLog"][1] == i18n.sheet_name("complaints", "zh")
+    ui = list(_ui().iter())
+    wanted = ({el.attrib["id"] for el in ui if "getLabel" in el.attrib}
+              | {el.attrib["id"] + ".tip" for el in ui if "getScreentip" in el.attrib}
+              | set(re.findall(r'xlcrmText\("([\w.]+)"\)', _vba())))
+    assert wanted <= set(labels), f"no label for {wanted - set(labels)}"
+    assert all(en.strip() and zh.strip() for en, zh in labels.values())
+
+
+def test_the_built_sheet_holds_the_labels_where_the_vba_looks_them_up(built):
+    # xlcrmText: Match(key, column A) -> column B (en) or C (zh) of the add-in's first sheet
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(built) as zf:
+        sheet = ET.fromstring(zf.read("xl/worksheets/sheet1.xml"))
+    cells = {c.attrib["r"]: "".join(t.text or "" for t in c.iter(f"{ns}t")) for c in sheet.iter(f"{ns}c")}
+    column_a = {v: int(ref[1:]) for ref, v in cells.items() if ref.startswith("A")}
+    for key, en, zh in build.labels():
+        row = column_a[key]
+        assert (cells[f"B{row}"], cells[f"C{row}"]) == (en, zh)
+
+
+def test_vba_captures_err_before_any_other_call_and_checks_for_an_active_workbook():
     vba = _vba()
-    labels = {m.group(1): ("".join(chr(int(h, 16)) for h in m.group(2).split()), m.group(3))
-              for m in re.finditer(r'Case "(\w+)": xlcrmLabel = Pick\("([0-9A-F ]+)", "([^"]+)"\)', vba)}
-    assert labels["xlcrmTab"] == ("客户管理", "CRM")
-    assert labels["xlcrmClassify"][0] == i18n.sheet_name("customers", "zh")
-    assert labels["xlcrmChurn"][0] == i18n.sheet_name("churn", "zh")
-    assert labels["xlcrmVisitPlan"][0] == i18n.sheet_name("visits", "zh")
-    assert labels["xlcrmComplaintLog"][0] == i18n.sheet_name("complaints", "zh")
-    ribbon_ids = {el.attrib["id"] for el in _ui().iter() if "getLabel" in el.attrib}
-    assert ribbon_ids <= set(labels), f"no label for {ribbon_ids - set(labels)}"
+    run = vba[vba.index("Private Sub xlcrmRun("):vba.index("End Sub", vba.index("Private Sub xlcrmRun("))]
+    handler = run[run.index("failed:"):].splitlines()[1:]
+    code = [ln.strip() for ln in handler if ln.strip() and not ln.strip().startswith("'")]
+    assert code[0].startswith("errNumber = Err.Number") and code[1].startswith("errText = Err.Description")
+    assert "Err." not in "".join(code[2:]), "Err read after another call: xlcrmLang's On Error clears it"
+    assert run.index("If ActiveWorkbook Is Nothing Then") < run.index("Application.Run")
+    assert 'xlcrmText("msg.noWorkbook")' in run
 
 
 def test_vba_source_is_ascii_so_the_ansi_code_page_cannot_garble_it():
@@ -177,6 +200,88 @@ def test_add_custom_ui_grafts_the_ribbon_into_a_package_without_one(built, tmp_p
     build.add_custom_ui(bare)  # idempotent: still one relationship
     with zipfile.ZipFile(bare) as zf:
         assert zf.read("_rels/.rels").count(build.CUSTOM_UI_REL.encode()) == 1
+
+
+def _streams(data: bytes) -> dict[str, bytes]:
+    import olefile
+
+    ole = olefile.OleFileIO(data)
+    try:
+        return {"/".join(e): ole.openstream(e).read() for e in ole.listdir()}
+    finally:
+        ole.close()
+
+
+def _project_keys(text: str) -> list[str]:
+    """The PROJECT stream's shape: keys and section headers, module lines folded to one."""
+    keys: list[str] = []
+    section = ""
+    for line in text.split("\r\n"):
+        if line.startswith("["):
+            section = line
+        key = line.split("=", 1)[0] if "=" in line and not line.startswith("[") else line
+        key = {"Document": "<module>", "Module": "<module>"}.get(key, key)
+        if section == "[Workspace]" and "=" in line:
+            key = "<module window>"
+        if key and not (keys and keys[-1] == key and key.startswith("<")):
+            keys.append(key)
+    return keys
+
+
+def _wm_names(data: bytes) -> list[tuple[str, str]]:
+    out, i = [], 0
+    while data[i:i + 2] != b"\x00\x00":
+        j = data.index(b"\x00", i)
+        k = j + 1
+        while data[k:k + 2] != b"\x00\x00":
+            k += 2
+        out.append((data[i:j].decode("ascii"), data[j + 1:k].decode("utf-16-le")))
+        i = k + 2
+    assert i + 2 == len(data)
+    return out
+
+
+def test_vba_project_streams_are_shaped_like_an_excel_saved_project(built):
+    """tests/workbook/data/vbaProject.bin was saved by Excel (XlsxWriter's example): the same
+    streams, the same PROJECT keys in the same order ([Workspace] and VersionCompatible32
+    included), and a PROJECTwm naming every module in UTF-16."""
+    excel = _streams((Path(__file__).parents[1] / "workbook" / "data" / "vbaProject.bin").read_bytes())
+    with zipfile.ZipFile(built) as zf:
+        ours = _streams(zf.read("xl/vbaProject.bin"))
+    plain = {"PROJECT", "PROJECTwm", "VBA/_VBA_PROJECT", "VBA/dir"}
+    assert plain <= set(excel) and plain <= set(ours)
+    assert {n for n in ours if n not in plain} == {"VBA/ThisWorkbook", "VBA/Sheet1", "VBA/xlcrm"}
+    project = ours["PROJECT"].decode("ascii")
+    assert _project_keys(project) == _project_keys(excel["PROJECT"].decode("ascii"))
+    workspace = project.split("[Workspace]\r\n")[1].split("\r\n")
+    assert [w.split("=")[0] for w in workspace if w] == ["ThisWorkbook", "Sheet1", "xlcrm"]
+    assert 'VersionCompatible32="393222000"' in project
+    assert [a for a, _ in _wm_names(excel["PROJECTwm"])] == [b for _, b in _wm_names(excel["PROJECTwm"])]
+    assert _wm_names(ours["PROJECTwm"]) == [("ThisWorkbook", "ThisWorkbook"), ("Sheet1", "Sheet1"),
+                                            ("xlcrm", "xlcrm")]
+
+
+def _olevba_findings(path: Path) -> list[tuple[str, str, str]]:
+    parser = VBA_Parser(str(path))
+    try:
+        return [tuple(r) for r in parser.analyze_macros()]
+    finally:
+        parser.close()
+
+
+def test_olevba_finds_no_obfuscation_in_the_addin(built):
+    """Mail filters quarantine what olevba calls obfuscation: ChrW/Chr strings, hex or base64
+    strings. What remains are the document modules' class GUIDs Excel itself writes (an
+    Excel-saved project has the same) and Application.Run (the call into xlwings)."""
+    findings = _olevba_findings(built)
+    obfuscation = [f for f in findings if f[0] == "Suspicious" and "obfuscate" in f[2] and f[1] != "Hex Strings"]
+    assert obfuscation == []
+    assert not [f for f in findings if f[0] in ("Base64 String", "Dridex String", "VBA string")]
+    ours = {f[1] for f in findings if f[0] == "Hex String"}
+    excel = {f[1] for f in _olevba_findings(Path(__file__).parents[1] / "workbook" / "data" / "vbaProject.bin")
+             if f[0] == "Hex String"}
+    assert ours <= excel, f"hex strings Excel does not write: {ours - excel}"
+    assert {f[1] for f in findings if f[0] == "Suspicious" and f[1] != "Hex Strings"} == {"Run"}
 
 
 @settings(max_examples=60, deadline=None)

@@ -71,6 +71,7 @@ class FakeBooks(list):
 
     def add(self):
         book = FakeWorkbook(self.app)
+        self.app.log.append(("book", book))
         self.append(book)
         return book
 
@@ -95,6 +96,9 @@ class FakeWorkbook:
             References=types.SimpleNamespace(AddFromFile=lambda p: log.append(("Reference", p))))
         self.api = types.SimpleNamespace(VBProject=project, IsAddin=False, SaveAs=save_as)
         self.activate = lambda: log.append(("activate", self.name))
+        cell = types.SimpleNamespace()
+        self.sheets = [{"A1": cell}]
+        self.cell_a1 = cell
         self.close = lambda: log.append(("close", self.name))
 
 
@@ -170,6 +174,10 @@ def test_compile_turns_alerts_off_replaces_the_old_addin_and_imports_crlf_copies
     for data in imports:
         assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")  # CRLF only
     assert log.index(("activate", "Book1")) < log.index(("import_udfs", "xlcrm.excel.udfs"))
+    from xlcrm import __version__
+
+    (book,) = [e[1] for e in log if e[0] == "book"]
+    assert book.cell_a1.value == build.sheet_rows(__version__)  # the labels the VBA looks up
     with zipfile.ZipFile(old) as zf:  # the ribbon part grafted onto what Excel saved
         assert build.CUSTOM_UI_PART in zf.namelist()
 

@@ -26,6 +26,8 @@ DOC_SOURCE = (
     "Attribute VB_PredeclaredId = True\n"
     "Attribute VB_Exposed = True\n"
 )
+VERSION_COMPATIBLE32 = "393222000"  # as Excel writes it (Excel 2010 and later)
+CLOSED_WINDOW = (0, 0, 0, 0, "C")  # [Workspace]: the module's code window position, closed
 REFERENCES = (
     ("00020430-0000-0000-C000-000000000046", "2.0", r"C:\Windows\System32\stdole2.tlb",
      "OLE Automation", "stdole"),
@@ -53,6 +55,11 @@ def main(outdir: str, *sources: str) -> None:
     os.chdir(outdir)
     project = VbaProject()
     project.project_id = PROJECT_ID
+    # What Excel writes and ms-ovba leaves out unless asked (compared stream by stream with an
+    # Excel-saved project in tests/excel/test_addin.py): the PROJECTwm stream (module names in
+    # UTF-16), VersionCompatible32 and a [Workspace] line per module (its editor window: closed).
+    project.include_projectwm()
+    project.add_attribute("VersionCompatible32", VERSION_COMPATIBLE32)
     for name, guid in DOC_MODULES:
         path = Path(outdir) / f"{name}.cls"
         path.write_text(DOC_SOURCE.format(name=name), encoding="ascii")
@@ -60,6 +67,7 @@ def main(outdir: str, *sources: str) -> None:
         module.add_file(str(path))
         module.add_guid(uuid.UUID(guid))
         module.normalize_file()
+        module.add_workspace(*CLOSED_WINDOW)
         project.add_module(module)
     for src in map(Path, sources):
         copy = Path(outdir) / src.name  # normalize_file appends to <file>.new beside the source
@@ -67,6 +75,7 @@ def main(outdir: str, *sources: str) -> None:
         module = StdModule(src.stem)
         module.add_file(str(copy))
         module.normalize_file()
+        module.add_workspace(*CLOSED_WINDOW)
         project.add_module(module)
     for guid, version, path, name, ref in REFERENCES:
         libid = LibidReference(uuid.UUID(guid), version, "0", path, name)

@@ -134,15 +134,39 @@ _WORKBOOK_RELS = (
 )
 
 
-def _sheet(version: str) -> str:
+def labels(macros: Path = MACROS) -> list[tuple[str, str, str]]:
+    """(key, English, Chinese) of every ribbon label, screentip and message the VBA shows."""
+    rows = []
+    for line in (macros / "labels.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        if line.strip():
+            key, en, zh = line.split("\t")
+            rows.append((key, en, zh))
+    return rows
+
+
+def sheet_rows(version: str, macros: Path = MACROS) -> list[list[str]]:
+    """The add-in's one sheet: what it is, then the label table the VBA looks its texts up in
+    (cells hold Unicode; the VBA source cannot, see macros/xlcrm.bas)."""
+    return ([["xlcrm add-in (客户管理)"], [f"version {version}"], [], ["key", "en", "zh"]]
+            + [list(r) for r in labels(macros)])
+
+
+def _sheet(rows: list[list[str]]) -> str:
+    from xml.sax.saxutils import escape
+
+    cells = []
+    for r, row in enumerate(rows, start=1):
+        if not row:
+            continue
+        cs = "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+                     for c, v in enumerate(row))
+        cells.append(f'<row r="{r}">{cs}</row>')
+    last = f"{chr(64 + max(len(r) for r in rows))}{len(rows)}"
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<sheetPr codeName="Sheet1"/><dimension ref="A1:A2"/>'
-        '<sheetData>'
-        '<row r="1"><c r="A1" t="inlineStr"><is><t>xlcrm add-in (客户管理)</t></is></c></row>'
-        f'<row r="2"><c r="A2" t="inlineStr"><is><t>version {version}</t></is></c></row>'
-        "</sheetData></worksheet>"
+        f'<sheetPr codeName="Sheet1"/><dimension ref="A1:{last}"/>'
+        f'<sheetData>{"".join(cells)}</sheetData></worksheet>'
     )
 
 
@@ -191,7 +215,7 @@ def build(out: Path = DEFAULT_OUT, *, macros: Path = MACROS) -> Path:
         ("docProps/app.xml", _APP.encode()),
         ("xl/workbook.xml", _WORKBOOK.encode()),
         ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),
-        ("xl/worksheets/sheet1.xml", _sheet(__version__).encode("utf-8")),
+        ("xl/worksheets/sheet1.xml", _sheet(sheet_rows(__version__, macros)).encode("utf-8")),
         ("xl/styles.xml", StyleBook.minimal().to_xml()),  # the same base styles as write_new
         ("xl/vbaProject.bin", vba_project(bas_files(macros))),
         (CUSTOM_UI_PART, ui),

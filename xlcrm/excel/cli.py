@@ -104,6 +104,9 @@ def _compile_in_excel(target: Path) -> None:
             xlwings_addin = Path(app.startup_path) / XLWINGS_ADDIN
             project.References.AddFromFile(str(xlwings_addin))  # XLPy for the UDF wrappers
             xw.import_udfs(UDF_MODULE, book.api)
+            from xlcrm import __version__
+
+            book.sheets[0]["A1"].value = _build.sheet_rows(__version__)  # the labels the VBA reads
             book.api.IsAddin = True
             book.api.SaveAs(str(target), FileFormat=XL_OPENXML_ADDIN)
             book.close()

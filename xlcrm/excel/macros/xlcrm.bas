@@ -2,8 +2,9 @@ Attribute VB_Name = "xlcrm"
 ' xlcrm ribbon tab: every button runs one function of xlcrm/excel/ribbon.py through
 ' xlwings' RunPython, so the ribbon, the UDFs and `xlcrm refresh` share one pipeline.
 ' Labels follow the active workbook's language (Chinese sheet names or a Chinese Excel).
-' This module is ASCII only: VBA stores source in the ANSI code page, so Chinese text is
-' built from its code points (U "5BA2 6237" = two characters).
+' Every label and message lives on this add-in's own sheet (key, English, Chinese; built
+' from labels.tsv), not in this module: VBA keeps its source in the ANSI code page, which
+' would garble Chinese on a computer set to another language.
 Option Explicit
 
 ' What the add-in needs from xlwings (written by `xlcrm excel install` into the user's
@@ -48,52 +49,50 @@ Public Sub xlcrm_Help(control As IRibbonControl)
 End Sub
 
 Public Sub xlcrm_GetLabel(control As IRibbonControl, ByRef label)
-    label = xlcrmLabel(control.ID)
+    label = xlcrmText(control.ID)
 End Sub
 
 Public Sub xlcrm_GetScreentip(control As IRibbonControl, ByRef screentip)
-    Select Case control.ID
-        Case "xlcrmRefreshAll": screentip = Pick("91CD 65B0 8BA1 7B97 5168 90E8 5BA2 6237 8868", "Recompute every xlcrm sheet")
-        Case "xlcrmClassify": screentip = Pick("751F 547D 5468 671F 3001 4EF7 503C 91D1 5B57 5854 3001 0041 0042 0043 3001 0052 0046 004D", "Lifecycle, value pyramid, ABC, RFM")
-        Case "xlcrmChurn": screentip = Pick("6D41 5931 98CE 9669 53CA 539F 56E0", "Churn risk and its reasons")
-        Case "xlcrmVisitPlan": screentip = Pick("62DC 8BBF 8C01 3001 4F55 65F6 3001 7531 8C01", "Who to visit, when, by whom")
-        Case "xlcrmComplaintLog": screentip = Pick("6295 8BC9 671F 9650 4E0E 5347 7EA7", "Complaint deadlines and escalation")
-        Case "xlcrmSettings": screentip = Pick("6253 5F00 6216 65B0 5EFA 8BBE 7F6E 8868", "Open or create the Settings sheet")
-        Case "xlcrmHelp": screentip = Pick("4F7F 7528 8BF4 660E", "How to use xlcrm")
-        Case Else: screentip = xlcrmLabel(control.ID)
-    End Select
+    screentip = xlcrmText(control.ID & ".tip")
 End Sub
 
 ' ---------------------------------------------------------------- helpers
 
-Public Function xlcrmLabel(ByVal id As String) As String
-    Select Case id
-        Case "xlcrmTab": xlcrmLabel = Pick("5BA2 6237 7BA1 7406", "CRM")
-        Case "xlcrmGroupRefresh": xlcrmLabel = Pick("5237 65B0", "Refresh")
-        Case "xlcrmGroupAnalyse": xlcrmLabel = Pick("5206 6790", "Analyse")
-        Case "xlcrmGroupSetup": xlcrmLabel = Pick("8BBE 7F6E", "Setup")
-        Case "xlcrmRefreshAll": xlcrmLabel = Pick("5168 90E8 5237 65B0", "Refresh All")
-        Case "xlcrmClassify": xlcrmLabel = Pick("5BA2 6237 5206 7EA7", "Classify")
-        Case "xlcrmChurn": xlcrmLabel = Pick("6D41 5931 9884 8B66", "Churn")
-        Case "xlcrmVisitPlan": xlcrmLabel = Pick("62DC 8BBF 8BA1 5212", "Visit Plan")
-        Case "xlcrmComplaintLog": xlcrmLabel = Pick("6295 8BC9 8DDF 8E2A", "Complaint Log")
-        Case "xlcrmSettings": xlcrmLabel = Pick("8BBE 7F6E", "Settings")
-        Case "xlcrmHelp": xlcrmLabel = Pick("5E2E 52A9", "Help")
-        Case Else: xlcrmLabel = id
-    End Select
+Public Function xlcrmText(ByVal key As String) As String
+    ' The text of key in the active workbook's language, from this add-in's sheet.
+    Dim sheet As Object, found As Variant, column As Long
+    column = 2
+    If xlcrmLang() = "zh" Then column = 3
+    Set sheet = ThisWorkbook.Worksheets(1)
+    found = Application.Match(key, sheet.Columns(1), 0)
+    If IsError(found) Then
+        xlcrmText = key
+    Else
+        xlcrmText = CStr(sheet.Cells(found, column).Value)
+    End If
 End Function
 
 Private Sub xlcrmRun(ByVal pythonCode As String)
     ' RunPython lives in the xlwings add-in; calling it by name keeps this project free of
-    ' a compile-time reference to it.
+    ' a compile-time reference to it. RunPython acts on the active workbook (xlwings passes
+    ' ActiveWorkbook as the caller), so there must be one.
+    Dim errNumber As Long, errText As String
+    If ActiveWorkbook Is Nothing Then
+        MsgBox xlcrmText("msg.noWorkbook"), vbInformation, "xlcrm"
+        Exit Sub
+    End If
     On Error GoTo failed
     Application.Run "'" & XLCRM_XLWINGS_ADDIN & "'!RunPython", pythonCode
+    On Error GoTo 0
     If Not xlcrmRibbon Is Nothing Then xlcrmRibbon.Invalidate  ' the language may have changed
     Exit Sub
 failed:
-    MsgBox Pick("672A 627E 5230 0020 0078 006C 0077 0069 006E 0067 0073 0020 52A0 8F7D 9879 FF0C 8BF7 5728 547D 4EE4 884C 8FD0 884C FF1A", _
-                "The xlwings add-in did not run. In a command prompt, run: ") & _
-           "xlcrm excel install" & vbCrLf & vbCrLf & Err.Description, vbExclamation, "xlcrm"
+    ' Err first: xlcrmText runs xlcrmLang, whose On Error Resume Next would clear it.
+    errNumber = Err.Number
+    errText = Err.Description
+    On Error GoTo 0
+    MsgBox xlcrmText("msg.noXlwings") & vbCrLf & "xlcrm excel install" & vbCrLf & vbCrLf & _
+           "(" & errNumber & ") " & errText, vbExclamation, "xlcrm"
 End Sub
 
 Public Function xlcrmLang() As String
@@ -115,16 +114,4 @@ Public Function xlcrmLang() As String
     Select Case Application.LanguageSettings.LanguageID(2)  ' msoLanguageIDUI
         Case 2052, 1028, 3076, 4100, 5124: xlcrmLang = "zh"
     End Select
-End Function
-
-Private Function Pick(ByVal zhCodes As String, ByVal en As String) As String
-    If xlcrmLang() = "zh" Then Pick = U(zhCodes) Else Pick = en
-End Function
-
-Private Function U(ByVal codes As String) As String
-    Dim parts() As String, i As Long
-    parts = Split(codes, " ")
-    For i = LBound(parts) To UBound(parts)
-        U = U & ChrW(CLng("&H" & parts(i)))
-    Next i
 End Function
