@@ -110,6 +110,7 @@ class FakeNames(list):
 class FakeApp:
     def __init__(self, alert_works=True):
         self.screen_updating = True
+        self.visible = True
         self.status_bar = False
         self.alerts = []
         self.alert_works = alert_works

@@ -84,6 +84,17 @@ def test_every_ribbon_callback_exists_in_the_vba_with_the_signature_office_calls
             assert re.fullmatch(SIGNATURES[attr], m.group(2), re.I), f"{name}{m.group(2)}"
 
 
+def test_each_button_presses_its_own_command_and_xlcrmpress_knows_every_button():
+    # the live kit (tests/live_excel) presses buttons through xlcrmPress: it must be what they do
+    vba = _vba()
+    press = dict(re.findall(r'Case "(\w+)": xlcrmRun "([^"]+)"', vba))
+    for button in _ui().iter(f"{UI_NS}button"):
+        sub = button.attrib["onAction"]
+        body = vba[vba.index(f"Public Sub {sub}("):vba.index("End Sub", vba.index(f"Public Sub {sub}("))]
+        assert f'xlcrmPress "{button.attrib["id"]}"' in body
+        assert button.attrib["id"] in press
+
+
 def test_every_python_target_the_vba_runs_imports_and_takes_no_arguments():
     commands = re.findall(r'"(import [^"]+)"', _vba())
     assert len(commands) == 7

@@ -90,6 +90,10 @@ def test_messages_use_an_alert_or_fall_back_to_the_status_bar():
     quiet = FakeBook([FakeSheet("订单")], alert_works=False)
     XlwingsBook(quiet).message("done")
     assert quiet.app.status_bar == "done"
+    hidden = FakeBook([FakeSheet("订单")])
+    hidden.app.visible = False  # Excel driven by a script (the live test kit): no dialog to wait on
+    XlwingsBook(hidden).message("done")
+    assert hidden.app.alerts == [] and hidden.app.status_bar == "done"
 
 
 @pytest.mark.parametrize("lang, header", [("zh", "客户编号"), ("en", "Customer ID")])

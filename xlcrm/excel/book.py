@@ -192,10 +192,14 @@ class XlwingsBook:
         return written
 
     def message(self, text: str) -> None:
+        app = self.book.app
         try:
-            self.book.app.alert(text, title="xlcrm")
+            if not app.visible:  # Excel run by a script: a dialog nobody sees would wait forever
+                app.status_bar = text
+                return
+            app.alert(text, title="xlcrm")
         except Exception:  # noqa: BLE001 - older Excel/xlwings without alert: the status bar will do
-            self.book.app.status_bar = text
+            app.status_bar = text
 
 
 def _hide_name(book: Any, name: str) -> None:

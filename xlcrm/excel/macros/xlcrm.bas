@@ -21,31 +21,45 @@ Public Sub xlcrm_OnLoad(ribbon As IRibbonUI)
 End Sub
 
 Public Sub xlcrm_RefreshAll(control As IRibbonControl)
-    xlcrmRun "import xlcrm.excel.ribbon as r; r.refresh_all()"
+    xlcrmPress "xlcrmRefreshAll"
 End Sub
 
 Public Sub xlcrm_Classify(control As IRibbonControl)
-    xlcrmRun "import xlcrm.excel.ribbon as r; r.classify()"
+    xlcrmPress "xlcrmClassify"
 End Sub
 
 Public Sub xlcrm_Churn(control As IRibbonControl)
-    xlcrmRun "import xlcrm.excel.ribbon as r; r.churn()"
+    xlcrmPress "xlcrmChurn"
 End Sub
 
 Public Sub xlcrm_VisitPlan(control As IRibbonControl)
-    xlcrmRun "import xlcrm.excel.ribbon as r; r.visit_plan()"
+    xlcrmPress "xlcrmVisitPlan"
 End Sub
 
 Public Sub xlcrm_ComplaintLog(control As IRibbonControl)
-    xlcrmRun "import xlcrm.excel.ribbon as r; r.complaint_log()"
+    xlcrmPress "xlcrmComplaintLog"
 End Sub
 
 Public Sub xlcrm_Settings(control As IRibbonControl)
-    xlcrmRun "import xlcrm.excel.ribbon as r; r.settings()"
+    xlcrmPress "xlcrmSettings"
 End Sub
 
 Public Sub xlcrm_Help(control As IRibbonControl)
-    xlcrmRun "import xlcrm.excel.ribbon as r; r.help()"
+    xlcrmPress "xlcrmHelp"
+End Sub
+
+Public Sub xlcrmPress(ByVal id As String)
+    ' What the button with this control id does. The ribbon calls it, and so can a macro or
+    ' the live test kit: Application.Run "xlcrm.xlam!xlcrmPress", "xlcrmRefreshAll".
+    Select Case id
+        Case "xlcrmRefreshAll": xlcrmRun "import xlcrm.excel.ribbon as r; r.refresh_all()"
+        Case "xlcrmClassify": xlcrmRun "import xlcrm.excel.ribbon as r; r.classify()"
+        Case "xlcrmChurn": xlcrmRun "import xlcrm.excel.ribbon as r; r.churn()"
+        Case "xlcrmVisitPlan": xlcrmRun "import xlcrm.excel.ribbon as r; r.visit_plan()"
+        Case "xlcrmComplaintLog": xlcrmRun "import xlcrm.excel.ribbon as r; r.complaint_log()"
+        Case "xlcrmSettings": xlcrmRun "import xlcrm.excel.ribbon as r; r.settings()"
+        Case "xlcrmHelp": xlcrmRun "import xlcrm.excel.ribbon as r; r.help()"
+    End Select
 End Sub
 
 Public Sub xlcrm_GetLabel(control As IRibbonControl, ByRef label)
