@@ -152,3 +152,19 @@ def test_any_mix_of_selections_gives_the_right_answer_or_a_clear_error(n, id_hea
     pairs = {r[0]: r[1] for r in out[1:]}
     assert all(pairs[k] == dict(zip(ids, values))[k] for k in pairs), "a customer got another's value"
     assert out == want
+
+
+def test_the_udfs_run_without_xlwings_for_other_hosts():
+    """The Calc host calls the same functions without the excel extra installed."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; sys.modules['xlwings'] = None\n"
+            "import xlcrm.excel.udfs as u\n"
+            "print(u.CRM_TIER('K1', [['客户编号'], ['K1'], ['K2']], [[5.0], [1.0]], None, 'en'))")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                          env={"PYTHONPATH": str(root), "PATH": ""}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == udfs.CRM_TIER("K1", [["K1"], ["K2"]], [[5.0], [1.0]], None, "en")

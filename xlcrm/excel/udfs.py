@@ -26,7 +26,10 @@ import importlib
 import math
 from typing import Any, Callable
 
-import xlwings as xw
+try:  # the Calc host calls these functions without the excel extra
+    import xlwings as xw
+except ImportError:  # pragma: no cover - exercised where xlwings is absent
+    xw = None
 
 from xlcrm import i18n
 from xlcrm.excel import _ranges
@@ -123,6 +126,8 @@ def _udf(func: Callable[..., Any]) -> Callable[..., Any]:
     wrapped = excel_errors(body)
     names = list(inspect.signature(func).parameters)
     wrapped.__xlcrm_args__ = {n: ARG_DOCS.get(n, n) for n in names}  # type: ignore[attr-defined]
+    if xw is None:
+        return wrapped
     for name in names:
         options: dict[str, Any] = {"doc": ARG_DOCS.get(name, name)}
         if name in _RANGE_ARGS:
@@ -574,4 +579,5 @@ def cache_info() -> dict[str, int]:
     return CACHE.info()
 
 
-_ranges.register()
+if xw is not None:
+    _ranges.register()
