@@ -214,7 +214,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("en-adventureworks-stores-no-orders.xlsx", "ralfdba/powerbi-datasets-courses",
           "8733a76219a05e1fc16796a452d3f2d4a91b97b0", "Adventure Works Sales.xlsx", "Apache-2.0", "en", "crm",
           refuse="date",
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="CRM-style store master: StoreWithDemographics / StoreWithContacts / StoreWithAddresses / "
                  "SalesPerson (SalesYTD, SalesLastYear); no order rows, no dates"),
 
@@ -229,7 +229,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("zh-trading-order-register.xlsx", "alonzhang76/order", "48ad88dca2e05a06345fa5c49e0db7ddcab2aab5",
           "订单表.xlsx", "none", "zh", "trading",
           sheet="订单登记表", customer="客户", date="订单日期", amount="金额", order="订单号",
-          currency="货币", rates={"CNY": 1.0, "USD": 7.1, "EUR": 7.8},
+          currency="货币", rates={"CNY": 1.0, "USD": 7.1, "EUR": 7.8}, right_today=("orders",),
           status="WRONG: exit 0, EUR + USD + CNY summed as one currency; 货币 and 状态 unused",
           quirks="状态 (已出货 / 待出货) | 订单日期 | 客户 | 订单号 | 交货日期 | 交易条款 | … | 单价 | 数量 | 金额 | 货币; "
                  "货币 EUR 208 rows, USD 130, CNY 52; formatted empty rows to row 1292; rates stated in --config"),
@@ -237,14 +237,14 @@ ENTRIES: tuple[Entry, ...] = (
           "收汇出运与结算数据_2026-01-03.xlsx", "none", "zh", "trading-receipts",
           customer="客户", date="收汇日期", date_text="ymd-extra", amount="收汇金额",
           currency="货币", rates={"CNY": 1.0, "USD": 7.1, "EUR": 7.8},
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="状态(empty)|客户|订单号|收汇日期|收汇金额|手续费|货币|汇率|比例|备注; dates TEXT '2025-08-07'; "
                  "one order paid in several receipts (the order count is per day here: no order ID mapping)"),
     Entry("zh-crm-order-report.xlsx", "weihua-git/essay_books", "da1a69c97a1cde92322fd4161f1e1bd95e8c62e2",
           "订单报表.xlsx", "none", "zh", "crm",
           sheet="SheetJS", customer="客户ID", date="下单时间", date_text="ymd-extra", amount="实收金额",
           order="订单ID", exclude={"订单状态": ("已取消", "已驳回")},
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="CRM export (SheetJS): 订单ID|客户ID|客户姓名|销售|实收金额|订金金额|代收金额|订单类别|订单状态|快递公司|"
                  "快递单号|下单时间|签收时间|团队|发货时间|售后状态|备注; amounts TEXT '188.00'; 下单时间 TEXT "
                  "'2023-03-31 17:08:51'; 订单状态 未提交 187, 待审核 75, 已审核 59, 已签收 21, 已驳回 16, 已取消 13, "
@@ -253,7 +253,7 @@ ENTRIES: tuple[Entry, ...] = (
           "data/mrtb_data.xlsx", "none", "zh", "marketplace",
           customer="买家会员名", date="订单创建时间", amount="买家实际支付金额",
           exclude={"订单状态": ("交易关闭",)},
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="淘宝 seller export: 买家会员名|买家实际支付金额|宝贝总数量|宝贝标题|…|总金额|收货人姓名|…|订单付款时间|"
                  "订单关闭原因|订单创建时间|订单备注|订单状态; 订单状态 交易成功 / 卖家已发货，等待买家确认 / 交易关闭 (27, "
                  "订单关闭原因 退款) / 买家已付款，等待卖家发货; 141 trailing rows (明日学院V1会员) have no dates at all; "
@@ -261,87 +261,87 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("zh-course-sales-export.xlsx", "Fade-Smile/Basic-of-Data-Analyst", "88bf111ead06fdf484fd544239aa71cf2d5b7948",
           "data/msb课程销售记录.xlsx", "none", "zh", "marketplace",
           customer="会员名", date="订单付款时间", amount="实际支付金额",
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="会员名|实际支付金额|课程名称|学员姓名|联系手机|订单付款时间 (datetimes with time), 15,722 rows"),
     Entry("zh-bicycle-sales-ledger.xlsx", "w1449550206/Pandas-Data-analysis-of-bicycle-sales-record-based-on-pandas",
           "dafeb5ab3f21c53e916d4df499367a2210b3343e", "销售记录.xlsx", "none", "zh", "erp",
           sheet="销售记录", customer="客户编号", date="下单日期", amount="金额", order="订单编号",
-          status="to check",
+          reads_today=True, status="right",
           quirks="订单编号|客户ID|客户名称|客户编号|客户省份|销售代表ID|下单日期|预计送货日期|实际送货日期|产品ID|产品名称|"
                  "数量|单价|金额; two customer ids (客户ID 29955, 客户编号 '10-4020-000018'); rep only as 销售代表ID; "
                  "1.2 MB, 15,092 lines"),
     Entry("zh-chem-sales-book.xlsx", "ohmyskyhigh/zhangmu", "fed2ef5aa8a694c8c918e9f774f874b2efa4e88d",
           "20170318产购销表.xlsx", "none", "zh", "erp",
           sheet="成品销售表", customer="客户名称", date="日期", amount="金额", order="单据编号",
-          status="to check",
+          reads_today=True, status="right (the subtotal rows have no customer)",
           quirks="three sheets 采购表 (purchases: 供货单位, TEXT dates '2017-3-22') | 成品销售表 (日期|商品名称|规格型号|"
                  "客户名称|单据类型|单据编号|单位|数量|单价|金额) | 生产表; monthly subtotal rows '脂肪族月合计' in 商品名称 "
                  "with a 金额 and no date/customer; 单据类型 销售单 / 龙凤销售单"),
     Entry("zh-export-order-register.xlsx", "Chloe211101/noah", "12076d14d7ec21c0bd7db72e08bdc3bc063956f4",
           "orders.xlsx", "none", "zh", "trading",
           sheet="Sheet1", customer="客户名称", date="订单日期", amount="总金额", order="订单号",
-          status="to check",
+          reads_today=True, status="right",
           quirks="订单号|业务员|客户名称|总金额|已收金额|未收金额|发出状态|订单状态|订单日期|出货日期|产品名称; 订单状态 is "
                  "a payment state (已收清 / 部分收款 / 未收款), not a cancellation; rep 业务员 (CAROL, VITA…); "
                  "empty Sheet2/Sheet3"),
     Entry("zh-order-lines-no-customer.xlsx", "Promisey/Apriori", "bbdaf9325a054ef0ef4ee9f5d88f7a0a36485d53",
           "订单明细.xlsx", "none", "zh", "pos", refuse="customer|amount",
-          status="to check", quirks="订单号|商品名称 only (basket analysis): no customer, no amount, no date"),
+          status="refused: generic 'no order table found'", quirks="订单号|商品名称 only (basket analysis): no customer, no amount, no date"),
     Entry("zh-purchase-order-no-customer.xlsx", "FengAiLing2016/excel", "28b3b76a7c790c71945740d9c2a81688e61bb63f",
           "订单.xlsx", "none", "zh", "distributor", refuse="customer|date",
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="a distributor's purchase order to its supplier: 旧编号|条码|名称|规格|单位|包装数|进货价|账面数_件|订货 "
                  "and an unheaded amount column; sheet named by timestamp '20181021185431'; no customer, no date"),
     Entry("zh-product-sales-no-customer.xlsx", "gfiegfie/data-analysis-practice", "dd1eb9b0da6b6b26ab919318a94c7cbbb45200c8",
           "销售数据.xlsx", "none", "zh", "sales-summary", refuse="customer|date",
-          status="to check", quirks="商品名称|销量|单价|销售额 per product"),
+          status="refused: generic 'no order table found'", quirks="商品名称|销量|单价|销售额 per product"),
     Entry("zh-rep-sales-no-date.xlsx", "DVLZY/Py4VisualExcel", "9de16b3207a0c70030dc5e959a9f1c96f5d147f3",
           "xl/销售数据.xlsx", "none", "zh", "sales-summary", refuse="date|customer",
-          status="to check", quirks="姓名|地区|销售额|部门 (sales per person, no date); Sheet3 a block of numbers"),
+          status="refused: generic 'no order table found'", quirks="姓名|地区|销售额|部门 (sales per person, no date); Sheet3 a block of numbers"),
     Entry("zh-logistics-order-form.xlsx", "SuperMidFaker/Lemon-test", "e8419980a0a137283ee3eed973b7893cabd63618",
           "订单.xlsx", "none", "zh", "delivery-note", refuse="date|amount",
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="forwarder's order import form, 83 columns: 客户代码|客户单号(必填)|进出口标识|件数|包装|总毛重|CBM|…; "
                  "one data row; no date, no amount"),
     Entry("zh-partner-monthly-ranking.xlsx", "nikai1006/sale_chart", "b8259b69d6ab26b2f00fe1942b1649ad18455955",
           "销售数据.xlsx", "none", "zh", "distributor", refuse="customer|date",
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="合伙人订单金额总排名: 排名|省份|城市|1月..6月|总额 — months as columns (wide), a totals row 2 "
                  "above the ranking; partner known only by 省份+城市"),
     Entry("zh-sales-report-no-customer.xlsx", "wuyaxinxin/q-test2", "291ebe136d0277a282a58311f4a193f98e45090f",
           "销售报表.xlsx", "none", "zh", "sales-summary", refuse="customer|date",
-          status="to check", quirks="产品|单价|数量|总计(blank)|折扣率|实付金额(blank)"),
+          status="refused: generic 'no order table found'", quirks="产品|单价|数量|总计(blank)|折扣率|实付金额(blank)"),
     Entry("zh-restaurant-pos-lines.xlsx", "Fade-Smile/Basic-of-Data-Analyst", "88bf111ead06fdf484fd544239aa71cf2d5b7948",
           "data/meal_order_detail.xlsx", "none", "zh", "pos", refuse="customer",
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="restaurant POS order lines, 3 monthly sheets of one layout (meal_order_detail1..3): order_id|"
                  "dishes_name|counts|amounts|place_order_time|…; 'NA' text in empty cells; no customer; 1.0 MB"),
     Entry("zh-jd-city-sales.xlsx", "Fade-Smile/Basic-of-Data-Analyst", "88bf111ead06fdf484fd544239aa71cf2d5b7948",
           "data/JD手机销售数据.xlsx", "none", "zh", "marketplace", refuse="customer|date",
-          status="to check", quirks="京东 phone sales per city: 商品名称|北京出库销量|上海出库销量|… (wide, no customer)"),
+          status="refused: generic 'no order table found'", quirks="京东 phone sales per city: 商品名称|北京出库销量|上海出库销量|… (wide, no customer)"),
     Entry("en-superstore-canada.xlsx", "ralfdba/powerbi-datasets-courses", "8733a76219a05e1fc16796a452d3f2d4a91b97b0",
           "Sales.xlsx", "Apache-2.0", "en", "sample-superstore",
           sheet="Orders", customer="Customer Name", date="Order Date", amount="Sales", order="Order ID",
-          status="to check",
+          reads_today=True, status="right",
           quirks="Canadian Superstore: Orders (Row ID, Order ID numeric, Order Date, Order Priority, Order Quantity, "
                  "Sales, Discount, …, Customer Name, Province, Region, Customer Segment …) + Returns (Order ID | "
                  "Status 'Returned') + Users (Region | Manager); 1.3 MB (over the size to commit)"),
     Entry("en-superstore-us.xlsx", "Cybertubelearning/Tableau-Tutorial", "36e86b8d3a368ca9b46226968fe89d3975077be9",
           "Sample - Superstore.xlsx", "none", "en", "sample-superstore",
           sheet="Orders", customer="Customer ID", date="Order Date", amount="Sales", order="Order ID",
-          status="to check",
+          reads_today=True, status="right",
           quirks="Tableau Sample - Superstore: Orders (Customer ID + Customer Name, Order ID 'CA-2016-152156', Sales, "
                  "Profit …) + Returns (Returned | Order ID) + People (Person | Region); 1.3 MB"),
     Entry("en-superstore-2021.xlsx", "AnshMittal1811/Tableau", "8dcfd9c4ff30f093f71749810154f120f9ce7f1e",
           "Data_sources/Sample - Superstore.xlsx", "none", "en", "sample-superstore",
           sheet="Orders", customer="Customer ID", date="Order Date", amount="Sales", order="Order ID",
-          status="to check",
+          reads_today=True, status="right",
           quirks="newer Superstore: 'Country/Region' header, dates shifted two years, order IDs differ"),
     Entry("en-sales-data-sample.xlsx", "Ramsyz/Sales_data_sample_spreedsheets", "bc7722180bc26dd83228cb58f43845d7dcce5c43",
           "sales_data_sample.xlsx", "none", "en", "sample-kaggle",
           sheet="sales_data_sample", customer="CUSTOMERNAME", date="ORDERDATE", amount="SALES", order="ORDERNUMBER",
           exclude={"STATUS": ("Cancelled",)},
-          status="to check",
+          status="WRONG: exit 0, every revenue doubled (TempDataSheet, a copy, read as more orders) and Cancelled lines counted",
           quirks="Kaggle sales_data_sample: ORDERNUMBER|QUANTITYORDERED|PRICEEACH|ORDERLINENUMBER|SALES|ORDERDATE|"
                  "STATUS (Shipped, Cancelled 60, Resolved, On Hold, In Process, Disputed)|…|CUSTOMERNAME|…|DEALSIZE; "
                  "a second sheet TempDataSheet is a COPY of the data (same rows), plus pivot/dashboard sheets"),
@@ -349,33 +349,33 @@ ENTRIES: tuple[Entry, ...] = (
           "sales_data_sample.xlsx", "none", "en", "sample-kaggle",
           customer="CUSTOMERNAME", date="ORDERDATE", date_text="mdy", amount="SALES", order="ORDERNUMBER",
           exclude={"STATUS": ("Cancelled",)},
-          status="to check",
+          status="WRONG: exit 0, month-first text dates dropped (customers missing)",
           quirks="same data; ORDERDATE is TEXT month-first '2/24/2003 0:00' in every row (unambiguous: days > 12 occur)"),
     Entry("en-sales-data-sample-mixed-dates.xlsx", "welwengsieh/CRM-Sales_DataAnalysis_Project",
           "e8c80a7522d87efca990e30d78ea0a65ef76b02a", "sales_data_sample.xlsx", "none", "en", "sample-kaggle",
           customer="CUSTOMERNAME", date="ORDERDATE", date_text="mdy", amount="SALES", order="ORDERNUMBER",
           exclude={"STATUS": ("Cancelled",)},
-          status="to check",
+          status="WRONG: exit 0, the text dates dropped (revenue short)",
           quirks="same data opened in a day-first Excel: 1,518 ORDERDATE cells stayed TEXT '11/14/2003 0:00', 1,305 "
                  "became real dates with day and month swapped (5/7/2003 -> 2003-07-05); revenue and order counts "
                  "do not depend on the day, only that no row is dropped"),
     Entry("en-online-retail-synthetic.xlsx", "Harminder858/ctlv_retail", "d32c37c76e526cb5b24dcc3a44dfb2758c4b165e",
           "data/Online Retail.xlsx", "none", "en", "sample-retail",
           customer="CustomerID", date="InvoiceDate", price="UnitPrice", qty="Quantity", order="InvoiceNo",
-          status="to check",
+          status="refused: generic 'no order table found' (InvoiceDate/CustomerID/UnitPrice not known)",
           quirks="Online-Retail layout (InvoiceNo|StockCode|Description|Quantity|InvoiceDate|UnitPrice|CustomerID|"
                  "Country), 10,000 generated rows: no amount column (Quantity x UnitPrice), numeric CustomerID"),
     Entry("en-northwind-csv-in-cells.xlsx", "edalgoca/dataset", "e350669ae7c81e1e596324613963a53f8fd97b80",
           "Northwind.xlsx", "none", "en", "erp-normalised", refuse="amount",
-          status="to check",
+          status="WRONG: exit 0 with every revenue 0 (no amount anywhere)",
           quirks="sheets 'Orders Details' and 'Categories' hold whole CSV lines in column A ('10248,11,14.00,12,0'); "
                  "Orders has only Freight: the line amounts cannot be read without Text-to-Columns"),
     Entry("en-northwind-es-no-date.xlsx", "jordipereiragude/dataforcourses", "49656dfce1bba3853253dd058ce631672629e7e6",
           "Northwind.xlsx", "none", "en", "erp", refuse="date",
-          status="to check", quirks="Spanish headers Empleado|Cliente|Importe on sheet 'pedidos'; no date"),
+          status="refused: generic 'no order table found'", quirks="Spanish headers Empleado|Cliente|Importe on sheet 'pedidos'; no date"),
     Entry("en-sales-data-no-customer.xlsx", "MCAGoncalves/dataset", "b048e1f56077b00522365b01f2b3e5e0cb077e72",
           "Sales_Data.xlsx", "none", "en", "sample-kaggle", refuse="customer",
-          status="to check",
+          status="refused: generic 'no order table found'",
           quirks="sales_data_sample cut down: ORDERNUMBER|QUANTITYORDERED|PRICEEACH|SALES|MONTH_ID|YEAR_ID|PRODUCT; "
                  "numbers stored as text ('95.7'); month-only dates (MONTH_ID + YEAR_ID)"),
 )
