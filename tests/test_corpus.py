@@ -30,6 +30,8 @@ def test_every_committed_file_is_in_the_manifest_with_a_licence():
 
 def _judge(entry: Entry, r) -> None:
     assert r.verdict != "BUG", r.line
+    if entry.status.startswith("WRONG") and not entry.right_today and r.verdict == "WRONG":
+        pytest.skip(f"NOT DONE — xlcrm reads this layout WRONG today: {entry.status}")
     if entry.refuse:
         # No such column in the file: the refusal is one line and names the missing field.
         assert r.verdict == "refused" and r.named, f"{r.verdict}: {r.line}"
@@ -38,8 +40,6 @@ def _judge(entry: Entry, r) -> None:
     elif entry.right_today:
         # Not yet read right; what is right today stays right (e.g. customers and order counts).
         assert r.verdict in ("right", "WRONG") and not r.partial, r.partial or r.line
-    elif entry.status.startswith("WRONG"):
-        pytest.skip(f"NOT DONE — xlcrm reads this layout WRONG today: {entry.status}")
     else:
         # Not yet readable: refused in one line rather than a wrong number.
         assert r.verdict in ("right", "refused"), f"{r.verdict}: {r.line}"

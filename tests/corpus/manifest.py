@@ -218,6 +218,11 @@ ENTRIES: tuple[Entry, ...] = (
           quirks="CRM-style store master: StoreWithDemographics / StoreWithContacts / StoreWithAddresses / "
                  "SalesPerson (SalesYTD, SalesLastYear); no order rows, no dates"),
 
+    Entry("en-deedle-sales-no-customer.xlsx", "fslaborg/Deedle", "3d752dacf176891c6f43398a7c438674c6a07c5a",
+          "docs/data/sales.xlsx", "BSD-2-Clause", "en", "sales-list", refuse="customer",
+          status="refused: 'has no customer column — add a column headed 客户名称 (Customer)…'",
+          quirks="Date (TEXT '2024-01-15') | Product | Quantity | Price; no customer, no amount column"),
+
     # ------------------------------------------------------------ not committable (no licence): folder
     Entry("zh-pharmacy-chaoyang-2018.xlsx", "xiaoyu421-G/BDAP", "d5855a9524019f151c481c08409e393d26d04d6c",
           "data/朝阳医院2018年销售数据.xlsx", "none", "zh", "pos-pharmacy",
@@ -378,6 +383,34 @@ ENTRIES: tuple[Entry, ...] = (
           status="refused: generic 'no order table found'",
           quirks="sales_data_sample cut down: ORDERNUMBER|QUANTITYORDERED|PRICEEACH|SALES|MONTH_ID|YEAR_ID|PRODUCT; "
                  "numbers stored as text ('95.7'); month-only dates (MONTH_ID + YEAR_ID)"),
+    Entry("zh-export-profit-ledger.xlsx", "quzhupeng/customer-SKU-analysis", "d9091fad1f117a4e8bbd10d70c0a210ba494dacd",
+          "实际上传excel/出口部单品利润明细汇总1-5月.xlsx", "none", "zh", "erp-revenue", refuse="date",
+          status="refused: generic 'no order table found'",
+          quirks="export department revenue/profit ledger Jan-May: pivot sheets 分地区 | 分客户 (地区|客户名称|数量|单价|"
+                 "金额|成本|海运费|…|毛利) | 分单品 | 分大类 (header on row 3, '行标签') and the base sheet 基础表 (地区|"
+                 "物料基本分类|订单客户|物料名称|数量|单价|金额|成本|…|利润); the period is only in the file name "
+                 "('1-5月'): no date column anywhere"),
+    Entry("zh-distribution-customer-totals.xlsx", "quzhupeng/customer-SKU-analysis",
+          "d9091fad1f117a4e8bbd10d70c0a210ba494dacd", "实际上传excel/流通 -按客户+单品.xlsx", "none", "zh", "distributor",
+          refuse="date",
+          status="refused: generic 'no order table found'",
+          quirks="distribution channel totals: 按客户 (客户名称|数量|金额|成本|仓储费|运费|促销管理费|毛利; customers "
+                 "are people '安徽省陈金桥'; negative return totals), 按单品, B级品; no dates"),
+    Entry("zh-valve-orders.xlsx", "MilesSG/valve_digital_twin_dashboard", "dc19f04005167b0251b4f9ec59a96f8d88d04c9e",
+          "data/订单数据.xlsx", "none", "zh", "erp",
+          sheet="订单数据", customer="客户名称", date="日期", date_text="ymd-extra", amount="金额", order="订单号",
+          reads_today=True, status="right",
+          quirks="日期 (TEXT '2025-11-01') | 订单号 | 客户名称 | 金额 | 状态 (English: completed / processing / pending); "
+                 "a companion 客户数据.xlsx holds 累计金额 and 订单数 per customer (a CRM summary)"),
+    Entry("zh-tw-pos-transactions.xlsx", "laiguoliang/excel-analysis", "79b08e81f7afd0e71c2255d54c25d148e2e24e3f",
+          "data/sales.xlsx", "none", "zh", "pos", refuse="amount",
+          status="refused: generic 'no order table found'",
+          quirks="traditional Chinese: 交易編號 | 日期 (TEXT) | 顧客ID | 商品名稱 | 分類 | 數量 — no price and no amount"),
+    Entry("zh-dept-store-sales.xlsx", "xiyao593/report-tools", "77376853ae5ee18c461b37c04a5f0c996b5f11d1",
+          "data/销售明细.xlsx", "none", "zh", "pos", refuse="customer",
+          status="refused: 'has no customer column — add a column headed 客户名称 (Customer)…'",
+          quirks="sheet '未命名组件2': 销售日期 (TEXT) | 店号 (TEXT '51011') | 品牌编号 | 类别 | 楼层 | 毛利 | 销售额; "
+                 "per store and brand, no customer"),
 )
 
 

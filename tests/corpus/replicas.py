@@ -249,11 +249,12 @@ def kaggle_mixed_dates(path: Path) -> Path:
     return _save(path, {"sales_data_sample": _kaggle_rows(random.Random(12), cell)})
 
 
-def superstore(path: Path) -> Path:
-    """Tableau Superstore: Orders + Returns (Returned | Order ID) + People (Person | Region)."""
+def superstore(path: Path, newer: bool = False) -> Path:
+    """Tableau Superstore: Orders + Returns (Returned | Order ID) + People (Person | Region).
+    ``newer``: the later edition — 'Country/Region', and Order ID blank on most rows."""
     rng = random.Random(13)
     head = ["Row ID", "Order ID", "Order Date", "Ship Date", "Ship Mode", "Customer ID", "Customer Name", "Segment",
-            "Country", "City", "State", "Postal Code", "Region", "Product ID", "Category", "Sub-Category",
+            "Country/Region" if newer else "Country", "City", "State", "Postal Code", "Region", "Product ID", "Category", "Sub-Category",
             "Product Name", "Sales", "Quantity", "Discount", "Profit"]
     custs = [("CG-12520", "Claire Gute"), ("DV-13045", "Darrin Van Huff"), ("SO-20335", "Sean O'Donnell"), ("AA-10645", "Anna Andreadi")]
     rows, rid = [head], 1
@@ -262,15 +263,135 @@ def superstore(path: Path) -> Path:
         d = dt.datetime(2016, 1, 3) + dt.timedelta(days=rng.randrange(1400))
         for _ in range(rng.randrange(1, 4)):
             sales = round(rng.uniform(2, 900), 4)
-            rows.append([rid, f"CA-{d.year}-{152156 + k}", d, d + dt.timedelta(days=3), "Second Class", cid, name, "Consumer",
+            oid = None if newer and rng.random() < 0.9 else f"CA-{d.year}-{152156 + k}"
+            rows.append([rid, oid, d, d + dt.timedelta(days=3), "Second Class", cid, name, "Consumer",
                          "United States", "Henderson", "Kentucky", 42420, rng.choice(["South", "West", "East"]),
                          "FUR-BO-10001798", "Furniture", "Bookcases", "Bush Somerset Collection Bookcase", sales, 2, 0.2,
                          round(sales * 0.1, 4)])
             rid += 1
-    returns = [["Returned", "Order ID"], ["Yes", rows[1][1]]]
+    returns = [["Returned", "Order ID"], ["Yes", f"CA-{rows[1][2].year}-152156"]]
     people = [["Person", "Region"], ["Anna Andreadi", "West"], ["Chuck Magee", "East"], ["Kelly Williams", "Central"],
               ["Cassandra Brandow", "South"]]
     return _save(path, {"Orders": rows, "Returns": returns, "People": people})
+
+
+def valve_orders(path: Path) -> Path:
+    """订单数据: TEXT ISO dates, English status words (completed / processing / pending)."""
+    rng = random.Random(14)
+    rows = [["日期", "订单号", "客户名称", "金额", "状态"]]
+    for k in range(40):
+        d = dt.date(2025, 11, 1) + dt.timedelta(days=k // 3)
+        rows.append([d.isoformat(), f"SO{d:%Y%m%d}{k:03d}", rng.choice(["上海华东石化", "江苏长江电力", "浙江能源集团"]),
+                     rng.randrange(20, 90) * 100, rng.choice(["completed", "processing", "pending"])])
+    return _save(path, {"订单数据": rows})
+
+
+def superstore_canada(path: Path) -> Path:
+    """Canadian Superstore: numeric Order ID, Customer Name only, Returns (Order ID | Status),
+    Users (Region | Manager)."""
+    rng = random.Random(15)
+    head = ["Row ID", "Order ID", "Order Date", "Order Priority", "Order Quantity", "Sales", "Discount", "Ship Mode",
+            "Profit", "Unit Price", "Shipping Cost", "Customer Name", "Province", "Region", "Customer Segment",
+            "Product Category", "Product Sub-Category", "Product Name", "Product Container", "Product Base Margin",
+            "Ship Date"]
+    rows, rid = [head], 1
+    for k in range(25):
+        d = dt.datetime(2009, 1, 1) + dt.timedelta(days=rng.randrange(1400))
+        name = rng.choice(["Muhammed MacIntyre", "Barry French", "Carl Jackson", "Monica Federle"])
+        for _ in range(rng.randrange(1, 3)):
+            rows.append([rid, 3 + k * 7, d, rng.choice(["Low", "High", "Not Specified"]), rng.randrange(1, 50),
+                         round(rng.uniform(5, 9000), 2), 0.04, "Regular Air", round(rng.uniform(-200, 500), 4), 38.94, 35,
+                         name, "Nunavut", "Nunavut", "Small Business", "Office Supplies", "Appliances", "Eldon Base", "Large Box",
+                         0.8, d + dt.timedelta(days=2)])
+            rid += 1
+    return _save(path, {"Orders": rows, "Returns": [["Order ID", "Status"], [3, "Returned"]],
+                        "Users": [["Region", "Manager"], ["Central", "Chris"], ["East", "Erin"]]})
+
+
+def online_retail(path: Path) -> Path:
+    """Online-Retail layout: no amount column (Quantity x UnitPrice), numeric CustomerID."""
+    rng = random.Random(16)
+    rows = [["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]]
+    for k in range(40):
+        d = dt.datetime(2022, 1, 1) + dt.timedelta(days=rng.randrange(300))
+        for _ in range(rng.randrange(1, 3)):
+            rows.append([f"INV-{rng.randrange(10000):06d}", f"SKU-{rng.randrange(100):04d}", "Product 34",
+                         rng.randrange(1, 20), d, round(rng.uniform(1, 99), 2), rng.choice([652, 835, 944, 17850]),
+                         rng.choice(["USA", "United Kingdom"])])
+    return _save(path, {"Sheet1": rows})
+
+
+# Layouts xlcrm must refuse (no customer, date or amount column in the real file): the real
+# headers, sheets and oddities, a few made-up rows.
+def _table(sheets: dict[str, list[list]]) -> Callable[[Path], Path]:
+    return lambda path: _save(path, sheets)
+
+
+REFUSALS: dict[str, Callable[[Path], Path]] = {
+    "zh-order-lines-no-customer.xlsx": _table({"Sheet2": [["订单号", "商品名称"], ["2019052515091914039", "154-康师傅绿茶1L*12瓶"],
+                                                          ["2019052515091914039", "4002-康师傅冰红茶500ml*15瓶"],
+                                                          ["2019052515120012345", "12066-禛香肥牛 80g*1包"]]}),
+    "zh-purchase-order-no-customer.xlsx": _table({"20181021185431": [
+        ["旧编号", "条码", "名称", "规格", "单位", "包装数", "进货价", "账面数_件", "订货"],
+        ["460047", "6911316600478", "460047阿尔卑斯混合棒糖", "12支*40", "袋", 40, 3.7765, 19.53, 70, 10574.2],
+        ["460071", "6911316600713", "460071阿尔卑斯特浓棒糖混合口味", "8支*48", "袋", 48, 3.944, 49.4, None, 0]]}),
+    "zh-product-sales-no-customer.xlsx": _table({"Sheet1": [["商品名称", "销量", "单价", "销售额"], ["苹果", 120, 5, 600],
+                                                            ["香蕉", 95, 3.5, 332.5]]}),
+    "zh-rep-sales-no-date.xlsx": _table({"Sheet1": [["姓名", "地区", "销售额", "部门"], ["琛潍", "阿富汗", 272, "华中"],
+                                                    ["侠梁", "奥兰群岛(芬兰属)", 901, "华南"]], "Sheet2": [[None]],
+                                         "Sheet3": [[i, i, i, i] for i in range(1, 13)]}),
+    "zh-logistics-order-form.xlsx": _table({"Sheet1": [
+        ["客户代码", "客户单号(必填)", "进出口标识", "件数", "包装", "总毛重", "CBM", "是否紧急", "货物类型", "收货方代码",
+         "收货方名称", "联系人", "收件详细地址", "联系电话", "手机号", "备注", "运输方式(2 海运 5 空运 3 铁路)"],
+        ["356A", 20181127, "IMP", 30, 23, 33, None, None, 1, None, None, None, None, None, None, None, 3]]}),
+    "zh-partner-monthly-ranking.xlsx": _table({"合伙人订单金额总排名": [
+        ["排名", "省份", "城市", "1月", "2月", "3月", "4月", "5月", "6月", "总额"],
+        [None, None, None, 205002, 205004, 446754.5, 254639.9, 137066, 878601, 2127067.4],
+        [1, "江苏", "徐州", 100000, 100001, 100002, 100003, 100004, 100005, 600015],
+        [2, "云南", "昆明", 100002, 100003, 341750.5, 149633.9, 32058, 73296, 796743.4]], "Sheet2": [[None]]}),
+    "zh-sales-report-no-customer.xlsx": _table({"销售数据": [["产品", "单价", "数量", "总计", "折扣率", "实付金额"],
+                                                             ["笔记本电脑", 5999, 10, None, 0.1], ["鼠标", 99, 50, None, 0.1]]}),
+    "zh-restaurant-pos-lines.xlsx": _table({f"meal_order_detail{m}": [
+        ["detail_id", "order_id", "dishes_id", "logicprn_name", "parent_class_name", "dishes_name", "itemis_add", "counts",
+         "amounts", "cost", "place_order_time", "discount_amt", "discount_reason", "kick_back", "add_inprice", "add_info",
+         "bar_code", "picture_file", "emp_id"],
+        [2956 + m, 417 + m, 610062, "NA", "NA", "蒜蓉生蚝", 0, 1, 49, "NA", dt.datetime(2016, 8, m, 11, 5, 36), "NA", "NA",
+         "NA", 0, "NA", "NA", "caipu/104001.jpg", 1442]] for m in (1, 2, 3)}),
+    "zh-jd-city-sales.xlsx": _table({"Sheet1": [["商品名称", "北京出库销量", "上海出库销量", "广州出库销量", "天津出库销量"],
+                                                ["荣耀V40轻奢版", 747, 666, 578, 284], ["OPPO A93 ", 318, 250, 230, 113]]}),
+    "zh-export-profit-ledger.xlsx": _table({
+        "分地区": [["地区", "数量", "单价", "金额", "成本", "毛利"], ["韩国", 44929, 30.62, 1375833.1, 1002754.9, 337527.89]],
+        "分客户": [["地区", "客户名称", "数量", "单价", "金额", "成本", "毛利"], ["韩国", "BGF 食品有限公司", 19162, 27.59, 528760.67,
+                                                                  442958.41, 85802.26]],
+        "分大类": [[None], [None], ["行标签", "数量", "单价", "金额", "成本", "毛利"], ["电烤类", 7602179.73, 25.57, 194398833.44,
+                                                                     146981286.46, 36329102.77]],
+        "基础表": [["地区", "物料基本分类", "订单客户", "物料名称", "数量", "单价", "金额", "成本", "毛利"],
+                ["欧洲", "蒸煮类", "FBI荷兰有限公司", "蒸胸肉串", 15632.64, 38.62, 603741.63, 400717.78, 171667.49],
+                ["香港", "炭烤类", "百农社国际有限公司", "照烧炭烤鸡肉粒", 2760, 38.38, 105938.14, 71371.94, 18916.86]]}),
+    "zh-distribution-customer-totals.xlsx": _table({
+        "按客户": [["客户名称", "数量", "金额", "成本", "仓储费", "运费", "促销管理费", "毛利"],
+                ["安徽省陈金桥", 13400, 177951.54, 137780.12, None, None, 84.4, 40087.02],
+                ["北京信诚汇益商贸有限公司", -5, -137.17, -138.38, None, None, None, 1.21]],
+        "按单品": [["物料名称", "数量", "金额", "成本"], ["HC油炸腿排70g", 362.88, 3823.01, 9647.64]]}),
+    "zh-tw-pos-transactions.xlsx": _table({"Sheet1": [["交易編號", "日期", "顧客ID", "商品名稱", "分類", "數量"],
+                                                      ["T0000", "2024-01-14", "CUST014", "便條紙", "文具", 1],
+                                                      ["T0001", "2024-01-15", "CUST003", "咖啡", "飲料", 2]]}),
+    "zh-dept-store-sales.xlsx": _table({"未命名组件2": [["销售日期", "店号", "品牌编号", "类别", "楼层", "毛利", "销售额"],
+                                                     ["2017-09-30", "51011", "D04470", 1, 2, 209, 1046],
+                                                     ["2017-09-30", "11011", "D07760", 2, 2, 124, 3979]]}),
+    "en-northwind-csv-in-cells.xlsx": _table({
+        "Categories": [["CategoryID,CategoryName,Description,Picture"], ["1,Beverages,\"Soft drinks, coffees\","]],
+        "Customers": [["CustomerID", "CompanyName", "ContactName", "Country"], ["ALFKI", "Alfreds Futterkiste", "Maria Anders",
+                                                                             "Germany"]],
+        "Orders Details": [["OrderID,ProductID,UnitPrice,Quantity,Discount"], ["10248,11,14.00,12,0"], ["10248,42,9.80,10,0"]],
+        "Orders": [["OrderID", "CustomerID", "EmployeeID", "OrderDate", "RequiredDate", "ShippedDate", "ShipVia", "Freight"],
+                   [10248, "ALFKI", 5, dt.datetime(1996, 7, 4), dt.datetime(1996, 8, 1), dt.datetime(1996, 7, 16), 3, "32.38"]]}),
+    "en-northwind-es-no-date.xlsx": _table({"pedidos": [["Empleado", "Cliente", "Importe"], [5, "VINET", 440],
+                                                        [6, "TOMSP", 1863.4]]}),
+    "en-sales-data-no-customer.xlsx": _table({"sales_data_sample": [
+        ["ORDERNUMBER", "QUANTITYORDERED", "PRICEEACH", "SALES", "MONTH_ID", "YEAR_ID", "PRODUCT"],
+        [10107, 30, "95.7", 2871, 2, 2017, "Type 2"], [10121, 34, "81.35", "2765.9", 5, 2017, "Type 2"]]}),
+}
 
 
 BUILDERS: dict[str, Callable[[Path], Path]] = {
@@ -287,4 +408,9 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
     "en-sales-data-sample-text-dates.xlsx": kaggle_text_dates,
     "en-sales-data-sample-mixed-dates.xlsx": kaggle_mixed_dates,
     "en-superstore-us.xlsx": superstore,
+    "en-superstore-canada.xlsx": superstore_canada,
+    "en-superstore-2021.xlsx": lambda path: superstore(path, newer=True),
+    "zh-valve-orders.xlsx": valve_orders,
+    "en-online-retail-synthetic.xlsx": online_retail,
+    **REFUSALS,
 }
