@@ -14,7 +14,8 @@ subprocess, as a user runs it (with ``--config`` where the manifest states a map
 exchange rates), and each customer's revenue and order count are compared with
 ``manifest.expected`` to the cent. Prints one row per file: verdict (right / refused /
 WRONG / BUG), whether a refusal names the missing field, the first difference or the
-refusal line. Exit status 1 when any file is WRONG or BUG.
+refusal line. Exit status 1 when any file is WRONG or BUG. ``XLCRM_CODE=/path/to/checkout``
+runs that checkout's xlcrm instead of this one's (e.g. a branch before it lands).
 """
 
 from __future__ import annotations

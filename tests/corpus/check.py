@@ -60,7 +60,8 @@ def run_cli(path: Path, out: Path, asof: str, config: Path | None = None, *,
 
             text += "".join(traceback.format_exception(res.exception))
         return res.exit_code, text
-    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="200")
+    # XLCRM_CODE: run another checkout's xlcrm (e.g. a branch before it lands) on the corpus.
+    env = dict(os.environ, PYTHONPATH=os.environ.get("XLCRM_CODE", str(ROOT)), COLUMNS="200")
     proc = subprocess.run([sys.executable, "-m", "xlcrm", *args], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=ROOT)
     return proc.returncode, proc.stdout + proc.stderr
@@ -133,6 +134,16 @@ def compare(want: pd.DataFrame, got: pd.DataFrame, fields: tuple[str, ...] = ("r
     return ""
 
 
+def _missing_part(line: str) -> str:
+    """The part of a refusal that says what is missing ("… has no 订单日期/Order Date column …");
+    the whole line when it has no such part (a generic refusal)."""
+    i = line.find("has no ")
+    if i < 0:
+        return line
+    j = line.find(" column", i)
+    return line[i:j if j > 0 else None]
+
+
 def check(e: Entry, path: Path, workdir: Path, *, inprocess: bool = False, timeout: float = 600) -> Result:
     import time
 
@@ -149,7 +160,7 @@ def check(e: Entry, path: Path, workdir: Path, *, inprocess: bool = False, timeo
         line = lines[-1] if lines else ""
         if len(lines) != 1 or "Traceback" in text:
             return Result(e.name, "BUG", 1, f"exit 1 with {len(lines)} lines: {line[:200]}", seconds=secs)
-        named = bool(e.refuse) and any(w in line for f in e.refuse.split("|") for w in FIELD_WORDS[f])
+        named = bool(e.refuse) and any(w in _missing_part(line) for f in e.refuse.split("|") for w in FIELD_WORDS[f])
         return Result(e.name, "refused", 1, line, named=named, seconds=secs)
     if rc != 0 or "Traceback" in text:
         return Result(e.name, "BUG", rc, text[-300:], seconds=secs)
