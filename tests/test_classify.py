@@ -60,15 +60,17 @@ def one_order_each(values: dict[str, float], days_ago: int = 10) -> pd.DataFrame
     return orders([{"customer_key": k, "order_date": day(days_ago), "amount": v} for k, v in values.items()])
 
 
-def test_contract_columns_come_first_in_design_order():
-    labels = [(c.en, c.zh) for c in CUSTOMER_COLUMNS[:11]]
-    assert labels == [("Customer ID", "客户编号"), ("Customer", "客户名称"), ("Orders", "订单数"),
-                      ("Revenue", "销售额"), ("Profit", "毛利"), ("First Order", "首次下单"),
-                      ("Last Order", "最近下单"), ("Lifecycle", "生命周期"), ("Tier", "客户等级"),
-                      ("ABC", "ABC类"), ("RFM", "RFM")]
-    assert [c.key for c in CUSTOMER_COLUMNS[:11]] == ["customer_id", "customer", "orders", "revenue", "profit",
-                                                      "first_order", "last_order", "lifecycle", "tier", "abc",
-                                                      "rfm"]
+def test_contract_columns_exist_and_act_first_columns_lead():
+    labels = {(c.en, c.zh) for c in CUSTOMER_COLUMNS}
+    assert {("Customer ID", "客户编号"), ("Customer", "客户名称"), ("Orders", "订单数"),
+            ("Revenue", "销售额"), ("Profit", "毛利"), ("First Order", "首次下单"),
+            ("Last Order", "最近下单"), ("Lifecycle", "生命周期"), ("Tier", "客户等级"),
+            ("ABC", "ABC类"), ("RFM", "RFM")} <= labels  # DESIGN.md section 4: they exist
+    # Issue 14: who, which group, who looks after it, how much, since when, what is wrong.
+    assert [c.key for c in CUSTOMER_COLUMNS[:11]] == ["customer_id", "customer", "tier", "lifecycle", "rep",
+                                                      "value", "revenue", "last_order", "recency_days",
+                                                      "tier_change", "signals"]
+    assert len({c.key for c in CUSTOMER_COLUMNS}) == len(CUSTOMER_COLUMNS)
     coded = {c.key for c in CUSTOMER_COLUMNS if c.coded}
     assert {"lifecycle", "tier", "rfm_segment", "tier_prev", "tier_change"} <= coded
     assert [(c.key, c.en, c.zh) for c in HISTORY_COLUMNS] == [(f.key, f.en, f.zh) for f in HISTORY_FIELDS]

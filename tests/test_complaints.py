@@ -383,11 +383,15 @@ def test_register_drop_downs_are_the_issues_lists_and_are_read_back():
 
 def test_tracking_columns_are_the_issues_columns_with_coded_overdue_and_tier():
     by_key = {c.key: c for c in COMPLAINT_COLUMNS}
-    assert [c.en for c in COMPLAINT_COLUMNS][:17] == [
-        "Complaint ID", "Customer ID", "Customer", "Received", "Category", "Severity", "Status",
-        "Next Action", "Response Due", "Responded", "Overdue", "Escalation", "Days Open", "Tier",
-        "Resolution Due", "Handler", "Satisfaction"]
+    # Act-first (issue 14): what a manager works from comes first; "Overdue Now" apart from
+    # the response-deadline record of closed complaints.
+    assert [c.en for c in COMPLAINT_COLUMNS][:10] == [
+        "Complaint ID", "Customer", "Overdue Now", "Next Action", "Response Due", "Resolution Due",
+        "Handler", "Severity", "Category", "Days Open"]
+    assert {"Status", "Escalation", "Received", "Responded", "Response Overdue", "Customer ID", "Tier",
+            "Satisfaction", "Closed", "Notes"} <= {c.en for c in COMPLAINT_COLUMNS}
     assert by_key["overdue"].coded and by_key["overdue"].style == "flag" and by_key["tier"].coded
+    assert by_key["overdue_now"].coded and by_key["overdue_now"].style == "flag"
     assert set(by_key) <= set(_track(_row()).columns)
 
 

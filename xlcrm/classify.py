@@ -55,11 +55,13 @@ __all__ = [
     "CUSTOMER_COLUMNS",
     "HISTORY_COLUMNS",
     "KEY_ACCOUNT_COLUMNS",
+    "LEFT_OFF_COLUMNS",
     "MIGRATION_COLUMNS",
     "abc_classes",
     "assign_tiers",
     "classify",
     "key_accounts",
+    "key_accounts_left_off",
     "lifecycle_of",
     "migration",
     "rfm_scores",
@@ -69,32 +71,36 @@ __all__ = [
 ]
 
 CUSTOMER_COLUMNS: list[Column] = [
-    # DESIGN.md section 4 (stable contract), in this order.
+    # Act-first (issue 14): who, how much, what is wrong, who acts; DESIGN.md section 4's
+    # columns all exist (their order is not the contract).
     Column("customer_id", "Customer ID", "客户编号"),
     Column("customer", "Customer", "客户名称", width=24),
-    Column("orders", "Orders", "订单数", "int"),
+    Column("tier", "Tier", "客户等级", coded=True),
+    Column("lifecycle", "Lifecycle", "生命周期", coded=True),
+    Column("rep", "Rep", "业务员"),
+    Column("value", "Value", "价值", "money", style="bar"),
     Column("revenue", "Revenue", "销售额", "money"),
+    Column("last_order", "Last Order", "最近下单", "date"),
+    Column("recency_days", "Days Since Last Order", "距最近下单天数", "int"),
+    Column("tier_change", "Tier Change", "等级变化", coded=True),
+    Column("signals", "Signals", "优劣信号", width=48),
+    # Why: the sentences behind tier and lifecycle.
+    Column("tier_why", "Tier Why", "等级说明", width=48),
+    Column("lifecycle_why", "Lifecycle Why", "生命周期说明", width=48),
+    # The figures and model details behind them.
+    Column("orders", "Orders", "订单数", "int"),
     Column("profit", "Profit", "毛利", "money"),
     Column("first_order", "First Order", "首次下单", "date"),
-    Column("last_order", "Last Order", "最近下单", "date"),
-    Column("lifecycle", "Lifecycle", "生命周期", coded=True),
-    Column("tier", "Tier", "客户等级", coded=True),
     Column("abc", "ABC", "ABC类"),
     Column("rfm", "RFM", "RFM"),
-    # More columns.
-    Column("rep", "Rep", "业务员"),
+    Column("rfm_segment", "RFM Segment", "RFM分群", coded=True),
     Column("region", "Region", "片区"),
-    Column("value", "Value", "价值", "money", style="bar"),
     Column("tier_rank", "Tier Rank", "价值排名", "int"),
     Column("orders_window", "Orders in Window", "期内订单数", "int"),
     Column("revenue_window", "Revenue in Window", "期内销售额", "money"),
-    Column("recency_days", "Days Since Last Order", "距最近下单天数", "int"),
     Column("r_score", "R Score", "R分", "score"),
     Column("f_score", "F Score", "F分", "score"),
     Column("m_score", "M Score", "M分", "score"),
-    Column("rfm_segment", "RFM Segment", "RFM分群", coded=True),
-    Column("lifecycle_why", "Lifecycle Why", "生命周期说明", width=48),
-    Column("tier_why", "Tier Why", "等级说明", width=48),
     Column("margin", "Margin", "毛利率", "pct"),
     Column("growth", "Growth", "增长率", "pct"),
     Column("deliveries", "Deliveries", "发货次数", "int"),
@@ -103,26 +109,33 @@ CUSTOMER_COLUMNS: list[Column] = [
     Column("complaints", "Complaints", "投诉次数", "int"),
     Column("overdue_receivables", "Overdue Receivables", "逾期应收笔数", "int"),
     Column("overdue_amount", "Overdue Amount", "逾期应收金额", "money"),
-    Column("signals", "Signals", "优劣信号", width=60),
     Column("tier_prev", "Previous Tier", "上期等级", coded=True),
-    Column("tier_change", "Tier Change", "等级变化", coded=True),
     Column("lifecycle_prev", "Previous Lifecycle", "上期生命周期", coded=True),
 ]
 
-KEY_ACCOUNT_COLUMNS: list[Column] = [
+KEY_ACCOUNT_COLUMNS: list[Column] = [  # act-first: who, how much, who looks after it, what to watch
     Column("rank", "No.", "序号", "int"),
     Column("customer_id", "Customer ID", "客户编号"),
     Column("customer", "Customer", "客户名称", width=24),
     Column("tier", "Tier", "客户等级", coded=True),
-    Column("lifecycle", "Lifecycle", "生命周期", coded=True),
     Column("rep", "Rep", "业务员"),
     Column("value", "Value", "价值", "money", style="bar"),
     Column("revenue_window", "Revenue in Window", "期内销售额", "money"),
     Column("orders_window", "Orders in Window", "期内订单数", "int"),
-    Column("margin", "Margin", "毛利率", "pct"),
     Column("tier_change", "Tier Change", "等级变化", coded=True),
     Column("signals", "Signals", "优劣信号", width=48),
     Column("why", "Why", "入选理由", width=60),
+    Column("lifecycle", "Lifecycle", "生命周期", coded=True),
+    Column("margin", "Margin", "毛利率", "pct"),
+]
+
+LEFT_OFF_COLUMNS: list[Column] = [  # Key and Major customers not on the list, and why
+    Column("customer_id", "Customer ID", "客户编号"),
+    Column("customer", "Customer", "客户名称", width=24),
+    Column("tier", "Tier", "客户等级", coded=True),
+    Column("rep", "Rep", "业务员"),
+    Column("value", "Value", "价值", "money"),
+    Column("reason", "Why Not on the List", "未入选原因", width=70),
 ]
 
 
@@ -503,4 +516,36 @@ def key_accounts(customers: pd.DataFrame, settings: Settings, lang: Lang) -> pd.
         "signals": picked["signals"].to_numpy(),
         "why": whys,
     }, index=picked.index)
-    return out
+    return out[[c.key for c in KEY_ACCOUNT_COLUMNS]]
+
+
+def key_accounts_left_off(customers: pd.DataFrame, settings: Settings, lang: Lang) -> pd.DataFrame:
+    """Key and Major customers that ``key_accounts`` leaves off, by value, each with every
+    reason (lost, too few orders, a serious bad signal such as an overdue receivable, the cap);
+    LEFT_OFF_COLUMNS keys."""
+    s = settings
+    c = customers[customers["tier"].isin(["Key", "Major"])]
+    on_list = set(key_accounts(customers, s, lang).index)
+    c = c[~c.index.isin(on_list)].sort_values("tier_rank", kind="stable")
+    sep = i18n.t(lang, "; ", "；")
+    bad_label = i18n.t(lang, "Bad: ", "劣：")
+    rows = []
+    for key, row in c.iterrows():
+        why = []
+        if row["lifecycle"] == "Lost":
+            why.append(i18n.t(lang, "lost: no order for longer than its own rhythm allows",
+                              "已流失：超过自身下单节奏未下单"))
+        if row["orders_window"] < int(s.key_account_min_orders):
+            why.append(i18n.t(lang, "{o} orders in the last {d} days (the list needs at least {m})",
+                              "近{d}天仅{o}单（入选至少需{m}单）", o=int(row["orders_window"]),
+                              d=int(s.value_window_days), m=int(s.key_account_min_orders)))
+        if bool(row["serious"]):
+            text = str(row.get("signals") or "")
+            bad = text[text.index(bad_label) + len(bad_label):] if bad_label in text else text
+            why.append(i18n.t(lang, "serious warning sign: {b}", "存在严重劣势信号：{b}", b=bad.rstrip("。.")))
+        if not why:
+            why.append(i18n.t(lang, "beyond the list's cap of {n} accounts (setting Key account cap)",
+                              "超出名单上限 {n} 个（设置项 大客户名单上限）", n=int(s.key_account_cap)))
+        rows.append({"customer_id": row["customer_id"], "customer": row["customer"], "tier": row["tier"],
+                     "rep": row["rep"], "value": float(row["value"]), "reason": sep.join(why)})
+    return pd.DataFrame(rows, columns=[col.key for col in LEFT_OFF_COLUMNS])

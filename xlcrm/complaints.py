@@ -71,7 +71,7 @@ from xlcrm.satisfaction import DISSATISFIED, level_label, satisfaction_index, sa
 from xlcrm.settings import Settings
 from xlcrm.workdays import WorkCalendar
 
-__all__ = ["REGISTER_TEMPLATE", "COMPLAINT_COLUMNS", "PARETO_COLUMNS", "REPEAT_COLUMNS",
+__all__ = ["act_order", "REGISTER_TEMPLATE", "COMPLAINT_COLUMNS", "PARETO_COLUMNS", "REPEAT_COLUMNS",
            "CATEGORIES", "SEVERITIES", "STEPS", "register_template", "track", "metrics", "pareto",
            "repeat_complainers", "customer_signals", "register_issues", "response_due", "category_code",
            "severity_code", "satisfaction_index", "satisfaction_level"]
@@ -106,26 +106,30 @@ _FIELD_NAMES = ["", ("first response date", "首次答复日期"), ("solution", 
                 ("closing date", "结案日期"), ("follow-up", "回访")]
 
 COMPLAINT_COLUMNS: list[Column] = [
+    # Act-first (issue 14): which complaint, whose, late now?, what to do, by when, who does it.
     Column("complaint_id", "Complaint ID", "投诉编号", "text", width=14),
-    Column("customer_id", "Customer ID", "客户编号", "text", width=12),
     Column("customer", "Customer", "客户名称", "text", width=20),
-    Column("received", "Received", "受理日期", "date"),
-    Column("category", "Category", "投诉类别", "text"),
-    Column("severity", "Severity", "严重程度", "text"),
-    Column("status", "Status", "处理状态", "text", width=16),
+    Column("overdue_now", "Overdue Now", "当前逾期", "text", style="flag", coded=True),
     Column("next_action", "Next Action", "下一步", "text", width=40),
     Column("response_due", "Response Due", "答复期限", "date"),
-    Column("responded", "Responded", "首次答复", "date"),
-    Column("overdue", "Overdue", "是否逾期", "text", style="flag", coded=True),
-    Column("escalation", "Escalation", "升级", "text", width=40),
-    Column("days_open", "Days Open", "已处理天数", "int"),
-    Column("tier", "Tier", "客户等级", "text", coded=True),
     Column("resolution_due", "Resolution Due", "结案期限", "date"),
     Column("handler", "Handler", "处理人", "text"),
-    Column("satisfaction", "Satisfaction", "满意度", "text"),
-    Column("closed", "Closed", "结案日期", "date"),
-    Column("satisfaction_index", "Satisfaction Index", "满意度指数", "number"),
+    Column("severity", "Severity", "严重程度", "text"),
+    Column("category", "Category", "投诉类别", "text"),
+    Column("days_open", "Days Open", "已处理天数", "int"),
+    # Where it stands and why.
+    Column("status", "Status", "处理状态", "text", width=16),
+    Column("escalation", "Escalation", "升级", "text", width=40),
     Column("notes", "Notes", "说明", "text", width=50),
+    # The record.
+    Column("received", "Received", "受理日期", "date"),
+    Column("responded", "Responded", "首次答复", "date"),
+    Column("overdue", "Response Overdue", "答复逾期", "text", style="flag", coded=True),
+    Column("customer_id", "Customer ID", "客户编号", "text", width=12),
+    Column("tier", "Tier", "客户等级", "text", coded=True),
+    Column("closed", "Closed", "结案日期", "date"),
+    Column("satisfaction", "Satisfaction", "满意度", "text"),
+    Column("satisfaction_index", "Satisfaction Index", "满意度指数", "number"),
 ]
 
 PARETO_COLUMNS: list[Column] = [
@@ -240,7 +244,7 @@ def track(frames: Frames, customers: pd.DataFrame | None, settings: Settings | N
     raw = frames.complaints
     keys = [c.key for c in COMPLAINT_COLUMNS] + [
         "customer_key", "status_code", "satisfaction_code", "step", "escalation_level", "is_open", "is_overdue",
-        "is_omission", "no_handler", "is_dissatisfied", "is_repeat", "followed_up", "followup_date",
+        "is_overdue_now", "is_omission", "no_handler", "is_dissatisfied", "is_repeat", "followed_up", "followup_date",
         "days_to_response", "source_sheet", "source_row"]
     if raw is None or len(raw) == 0:
         return _typed(pd.DataFrame({k: [] for k in keys}))
@@ -268,8 +272,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         frame[key] = pd.to_datetime(frame[key]).astype("datetime64[ns]")
     for key in ("days_open", "days_to_response", "satisfaction_index"):
         frame[key] = frame[key].astype("float64")
-    for key in ("is_open", "is_overdue", "is_omission", "no_handler", "is_dissatisfied", "is_repeat",
-                "followed_up"):
+    for key in ("is_open", "is_overdue", "is_overdue_now", "is_omission", "no_handler", "is_dissatisfied",
+                "is_repeat", "followed_up"):
         frame[key] = frame[key].astype(bool)
     frame["step"] = frame["step"].astype("int64")
     return frame
@@ -348,9 +352,13 @@ def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, 
     end = closed if closed is not None else asof
     days_open = (end - received).days if received is not None else math.nan
     resolution_due = received + dt.timedelta(days=int(settings.resolution_days)) if received else None
-    if is_open and resolution_due is not None and asof > resolution_due:
+    past_resolution = is_open and resolution_due is not None and asof > resolution_due
+    if past_resolution:
         notes.append(t(lang, "Open past its resolution deadline {d}", "已超过结案期限 {d} 仍未结案",
                        d=_fmt(resolution_due)))
+    # Overdue now: open and late today (no first response past its deadline, or past the
+    # resolution deadline). A complaint answered or closed late long ago is not (issue 14).
+    overdue_now = is_open and ((due is not None and responded is None and asof > due) or past_resolution)
 
     n_repeat = repeat.get(key, 0) if key is not None else 0
     is_repeat = n_repeat >= int(settings.repeat_complaints)
@@ -372,6 +380,7 @@ def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, 
         "response_due": due,
         "responded": responded,
         "overdue": "Yes" if overdue else "No",
+        "overdue_now": "Yes" if overdue_now else "No",
         "escalation": escalation,
         "days_open": days_open,
         "tier": tier,
@@ -388,6 +397,7 @@ def _track_one(row: dict[str, Any], received: dt.date | None, lookup: dict[str, 
         "escalation_level": level_code,
         "is_open": is_open,
         "is_overdue": overdue,
+        "is_overdue_now": overdue_now,
         "is_omission": omission,
         "no_handler": no_handler,
         "followed_up": filled[7],
@@ -597,3 +607,22 @@ def customer_signals(tracked: pd.DataFrame) -> pd.DataFrame:
     })
     return out.astype({"complaints": "int64", "open_complaints": "int64", "overdue_complaints": "int64",
                        "dissatisfied_complaints": "int64"})
+
+
+def act_order(tracked: pd.DataFrame) -> pd.DataFrame:
+    """The tracking sheet's rows as a manager works them: open and overdue now first (oldest
+    response deadline first), then the other open ones (earliest deadline first), then the
+    closed ones (most recently closed first); ties keep register order."""
+    if not len(tracked):
+        return tracked
+    is_open = tracked["is_open"].astype(bool)
+    group = (~tracked["is_overdue_now"].astype(bool)).astype(int) + (~is_open).astype(int)
+    day = pd.Timedelta(days=1)
+    # One sort key per group: open by deadline ascending, closed by closing date descending.
+    far = pd.Timestamp("2262-01-01")
+    open_key = (tracked["response_due"].fillna(far) - pd.Timestamp("1900-01-01")) / day
+    closed_key = -((tracked["closed"].fillna(pd.Timestamp("1900-01-01")) - pd.Timestamp("1900-01-01")) / day)
+    key = pd.DataFrame({"g": group.to_numpy(), "k": open_key.where(is_open, closed_key).to_numpy(),
+                        "n": range(len(tracked))})
+    order = key.sort_values(["g", "k", "n"], kind="stable").index
+    return tracked.iloc[order.to_numpy()]

@@ -76,6 +76,7 @@ class TableSpec:
     anchor: str = "A1"
     title: str | None = None  # optional caption written above a table not at A1
     row_kinds: list[Kind] | None = None  # per-row number format of the "value" column (else the last)
+    links: dict[str, str] = field(default_factory=dict)  # cell column key -> sheet column key: hyperlinks
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,7 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
 
     step("tables")
     key_accounts = classify.key_accounts(customers, settings, lang)
+    left_off = classify.key_accounts_left_off(customers, settings, lang)
     history = classify.update_history(frames.history, customers, asof, settings)
     winback = churn.winback(customers, risk, frames, settings, lang)
     issues = (list(frames.issues) + list(extra_issues or [])
@@ -126,13 +127,17 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
                                      classify.CUSTOMER_COLUMNS)),
         sheet("churn", TableSpec("xlcrm_churn", risk.reset_index(drop=True), churn.CHURN_COLUMNS)),
         sheet("visits", *visit_tables),
-        sheet("complaints", TableSpec("xlcrm_complaints", tracked.reset_index(drop=True),
+        sheet("complaints", TableSpec("xlcrm_complaints", complaints.act_order(tracked).reset_index(drop=True),
                                       complaints.COMPLAINT_COLUMNS)),
         sheet("dashboard", *dash, charts=dashboard.charts(dash, lang),
               col_widths=dict(dashboard.CHART_COLUMN_WIDTHS), print_cols=dashboard.PRINT_COLUMNS),
-        sheet("key_accounts", TableSpec("xlcrm_key_accounts", key_accounts, classify.KEY_ACCOUNT_COLUMNS)),
+        sheet("key_accounts", TableSpec("xlcrm_key_accounts", key_accounts, classify.KEY_ACCOUNT_COLUMNS),
+              TableSpec("xlcrm_key_accounts_left_off", left_off, classify.LEFT_OFF_COLUMNS,
+                        anchor=f"A{len(key_accounts) + 5}",
+                        title="未入选的重要/主要客户及原因" if lang == "zh"
+                        else "Key and Major customers left off the list, and why")),
         sheet("winback", TableSpec("xlcrm_winback", winback, churn.WINBACK_COLUMNS)),
-        sheet("issues", TableSpec("xlcrm_issues", issue_frame, ISSUE_COLUMNS)),
+        sheet("issues", TableSpec("xlcrm_issues", issue_frame, ISSUE_COLUMNS, links={"cell": "sheet"})),
         sheet("history", TableSpec("xlcrm_history", history, classify.HISTORY_COLUMNS)),
     ]
     summary = {

@@ -519,6 +519,40 @@ def _conditional(b: _Block, styles: StyleBook, priority: int) -> tuple[list[str]
     return out, priority
 
 
+LINK = CellStyle(font_color="0563C1")  # Excel's hyperlink blue
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+
+
+def _hyperlinks(blocks: list[_Block], styles: StyleBook) -> list[str]:
+    """<hyperlinks> for tables with ``links``: a cell like F18 opens that cell of its sheet
+    (a row like A5:H5 its first cell, a whole-sheet problem the sheet's A1). Internal links need
+    no relationship part. Restyles the linked cells blue (call before the rows are joined)."""
+    links: list[str] = []
+    xf = styles.xf(LINK)
+    for b in blocks:
+        keys = [c.key for c in b.spec.columns]
+        for cell_key, sheet_key in b.spec.links.items():
+            if cell_key not in keys or sheet_key not in b.spec.frame:
+                continue
+            j = keys.index(cell_key)
+            letter = col_letter(b.col0 + j)
+            cells = b.spec.frame[cell_key].tolist()
+            sheets = b.spec.frame[sheet_key].tolist()
+            for i, (cell, sheet) in enumerate(zip(cells, sheets)):
+                if not isinstance(sheet, str) or not sheet.strip():
+                    continue
+                m = _CELL_REF.match(str(cell).strip()) if isinstance(cell, str) else None
+                target = f"{m.group(1).upper()}{m.group(2)}" if m else "A1"
+                ref = f"{letter}{b.header_row + 1 + i}"
+                location = "'" + clean_text(sheet).replace("'", "''") + "'!" + target
+                links.append(f'<hyperlink ref="{ref}" location={quoteattr(location)} '
+                             f"display={quoteattr(str(cell) if m else target)}/>")
+                frag = b.cols[j][i]
+                if frag and ' s="' not in frag.split(">", 1)[0]:
+                    b.cols[j][i] = frag.replace(f'<c r="{ref}"', f'<c r="{ref}" s="{xf}"', 1)
+    return ["<hyperlinks>" + "".join(links) + "</hyperlinks>"] if links else []
+
+
 def _sheet_rows(parts: list[str], blocks: list[_Block],
                 titles: dict[int, list[tuple[int, str]]]) -> None:
     """Append the <row> elements, cells in column order across side-by-side tables."""
@@ -604,7 +638,10 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
 
     header_rows = {b.header_row for b in blocks}
     freeze = header_rows.pop() if len(header_rows) == 1 else 0
+    if not freeze and not spec.charts and any((b.col0, b.header_row) == (0, 1) for b in blocks):
+        freeze = 1  # the main table's header at A1 stays in view and prints on every page
 
+    links = _hyperlinks(blocks, styles)  # restyles the linked cells, so before the rows are written
     cf: list[str] = []
     priority = 1
     for b in blocks:
@@ -630,6 +667,7 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
     _sheet_rows(parts, blocks, titles)
     parts.append("</sheetData>")
     parts += cf
+    parts += links
     print_cols = spec.print_cols or _print_columns(widths)
     parts.append(_page_setup(spec, lang))
     drawing, charts = None, []
@@ -644,7 +682,7 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
                  + "</tableParts></worksheet>")
     tables = [_table_xml(b, first_table_id + i) for i, b in enumerate(blocks)]
     titles_rows = f"${freeze}:${freeze}" if freeze else None
-    area = f"$A$1:${col_letter(print_cols - 1)}${max_row}" if print_cols <= max_col else None
+    area = f"$A$1:${col_letter(print_cols - 1)}${max_row}" if spec.print_cols or print_cols <= max_col else None
     return RenderedSheet("".join(parts).encode("utf-8"), tables, [b.spec.name for b in blocks],
                          ref, widths, drawing, charts, titles_rows, area)
 
