@@ -168,3 +168,21 @@ def test_the_udfs_run_without_xlwings_for_other_hosts():
                           env={"PYTHONPATH": str(root), "PATH": ""}, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == udfs.CRM_TIER("K1", [["K1"], ["K2"]], [[5.0], [1.0]], None, "en")
+
+
+def test_row_wise_functions_drop_a_header_per_range_and_refuse_shifted_rows():
+    import datetime as dt
+
+    last = [dt.datetime(2024, 6, 1) + dt.timedelta(days=i) for i in range(4)]
+    tiers = ["重要客户", "小客户", "主要客户", "普通客户"]
+    sh = Sheet("拜访", {1: ["最近联系", *last], 2: ["客户等级", *tiers]})
+    asof = dt.datetime(2024, 6, 30)
+    want = udfs.CRM_NEXT_VISIT([[d] for d in last], [[t] for t in tiers], None, asof)
+    assert not isinstance(want, str)
+    # the header selected in one range only: lined up by the header, not shifted
+    assert udfs.CRM_NEXT_VISIT(sh.range(1, 1, 5), sh.range(2, 2, 5), None, asof) == want
+    assert udfs.CRM_NEXT_VISIT(sh.range(1, 1, 5), sh.range(2, 1, 5), None, asof) == want
+    out = udfs.CRM_NEXT_VISIT(sh.range(1, 2, 4), sh.range(2, 3, 5), None, asof)  # H2:H4 against I3:I5
+    assert out.startswith("#VALUE! last_contact starts at row 2 of 拜访 but tier at row 3")
+    out = udfs.CRM_NEXT_VISIT(sh.range(1, 2, 5), sh.range(2, 2, 4), None, asof)
+    assert out.startswith("#VALUE! last_contact has 4 rows but tier has 3")

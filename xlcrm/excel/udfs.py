@@ -43,6 +43,7 @@ from xlcrm.excel._cells import (
     excel_errors,
     given,
     grid,
+    is_header_text,
     lang_of,
     scalar,
     settings_of,
@@ -496,20 +497,42 @@ def CRM_CHURN_COST(customers, lost_share, revenue_each, margin, what=None, lang=
 
 # ---------------------------------------------------------------------- visits, complaints
 
+def _is_code(value: Any) -> bool:
+    """A value xlcrm translates (Key, 重要客户, High ...): data, even where it reads like a header."""
+    code = i18n.code(value)
+    return code != value or i18n.value(code, "zh") != code or i18n.value(code, "en") != code
+
+
 def _each(names: list[str], *args: Any) -> tuple[list[list[Any]], bool]:
     """Scalar-or-column arguments broadcast to rows; spill when any is a multi-cell range.
+    A range's own header row (a header xlcrm knows) is dropped; ranges must then be equally
+    high and, on one sheet, start on the same row: never one row's value beside another's.
     Trailing rows blank in every column are dropped (whole-column selections)."""
     cols = []
+    starts: dict[Any, dict[int, str]] = {}
     for name, a in zip(names, args):
         rows = grid(a)
         width = max((len(r) for r in rows), default=0)
         if len(rows) > 1 and width > 1:
             raise CellError(f"{name} is {len(rows)} rows x {width} columns — select one column (or one row)")
-        cols.append([c for r in rows for c in r] or [None])
+        cells = [c for r in rows for c in r] or [None]
+        head = len(cells) > 1 and is_header_text(cells[0]) and not _is_code(cells[0])
+        if head:
+            cells = cells[1:]
+        cols.append(cells)
+        sheet, row = getattr(a, "sheet", None), getattr(a, "row", None)
+        if len(cells) > 1 and sheet is not None and row is not None:
+            starts.setdefault(sheet, {}).setdefault(int(row) + head, name)
     n = max(len(c) for c in cols)
     for name, c in zip(names, cols):
         if len(c) not in (1, n):
-            raise CellError(f"{name} has {len(c)} cells, expected 1 or {n} — select ranges of the same height")
+            longest = names[[len(x) for x in cols].index(n)]
+            raise CellError(f"{longest} has {n} rows but {name} has {len(c)} — select ranges of the same "
+                            "height (or one cell for all)")
+    for sheet, first_rows in starts.items():
+        if len(first_rows) > 1:
+            (ra, a), (rb, b) = sorted(first_rows.items())[:2]
+            raise CellError(f"{a} starts at row {ra} of {sheet} but {b} at row {rb} — select the same rows in each")
     out = [[c[i] if len(c) > 1 else c[0] for c in cols] for i in range(n)]
     spill = n > 1
     while len(out) > 1 and all(v is None or (isinstance(v, str) and not v.strip()) for v in out[-1]):
