@@ -18,6 +18,8 @@ from xlcrm.churn import (
     WINBACK_COLUMNS,
     churn_cost,
     churn_cost_summary,
+    headline,
+    model_issue,
     score,
     winback,
 )
@@ -256,8 +258,15 @@ def test_too_little_history_falls_back_to_signals_and_says_so():
     rows = _orders("A", every(10, 50, 5)) + _orders("B", every(10, 2, 5))
     churn = run(rows)
     assert "2 customers" in churn.attrs["note"] and "signals only" in churn.attrs["note"]
-    assert "signals only" in churn.loc["A", "reasons"] and "50 days since the last order" in churn.loc["A", "reasons"]
+    assert "50 days since the last order" in churn.loc["A", "reasons"]
     assert churn.loc["A", "churn_risk"] > churn.loc["B", "churn_risk"]
+    # Said once (console, dashboard, data issues), not in every row; P(alive) blank with a note.
+    assert not churn["reasons"].str.contains("signals only|BG/NBD").any()
+    assert churn["p_alive"].isna().all() and churn["expected_purchases_90"].isna().all()
+    assert churn["p_alive_note"].str.startswith("not estimated").all()
+    issues = model_issue(churn, "zh")
+    assert len(issues) == 1 and issues[0].sheet == "流失预警" and "2 个客户" in run(rows, "zh").attrs["note"]
+    assert model_issue(run(base_rows()), "en") == []
 
 
 def test_contributions_add_up_to_the_risk():
@@ -328,11 +337,19 @@ def test_every_number_in_range_nothing_blank_and_high_rows_have_reasons(book):
     assert (wb[["signals", "lost_reason", "controllable"]] != "").all().all()
     assert len(churn) == len({r["customer_key"] for r in rows})
     assert churn["churn_risk"].between(0, 100).all()
-    assert churn["p_alive"].between(0, 1).all()
-    assert (churn["expected_loss"] >= 0).all() and (churn["expected_purchases_90"] >= 0).all()
-    assert churn[[c.key for c in CHURN_COLUMNS]].notna().all().all()
-    assert (churn[[c.key for c in CHURN_COLUMNS if c.kind == "text"]].astype(str).apply(
+    assert churn["p_alive"].dropna().between(0, 1).all()
+    assert (churn["expected_loss"] >= 0).all() and (churn["expected_purchases_90"].dropna() >= 0).all()
+    blank_ok = {"p_alive", "expected_purchases_90", "winback_worth", "due", "p_alive_note"}
+    assert churn[[c.key for c in CHURN_COLUMNS if c.key not in blank_ok]].notna().all().all()
+    assert (churn[[c.key for c in CHURN_COLUMNS if c.kind == "text" and c.key not in blank_ok]].astype(str).apply(
         lambda s: s.str.strip() != "")).all().all()
+    # P(alive) is blank exactly where the model was not fitted, and then every row says so.
+    assert churn["p_alive"].isna().all() == bool(churn.attrs.get("note"))
+    assert (churn["p_alive_note"][churn["p_alive"].isna()] != "").all()
+    _assert_two_lists(churn)
+    lost = churn["lifecycle"] == "Lost"
+    contradiction = lost & (churn["p_alive"] >= 0.5)
+    assert churn.loc[contradiction, "p_alive_note"].str.contains("Lost|已流失").all()
     none = {"en": "no warning signs", "zh": "无预警信号"}[lang]
     high = churn[churn["risk_level"] == "High"]
     assert (high["reasons"] != none).all() and (high["reasons"].str.len() > 0).all()
@@ -366,14 +383,16 @@ def test_expected_purchases_and_p_alive_come_from_the_fitted_bgnbd():
     model.params_ = churn.attrs["model"]
     x, r, T = summ["frequency"], summ["recency"], summ["T"]
     np.testing.assert_allclose(churn.loc[summ.index, "expected_purchases_90"], model.expected_purchases(90, x, r, T))
-    np.testing.assert_allclose(churn.loc[summ.index, "p_alive"], model.p_alive_or_substitute(x, r, T))
+    rep = summ[summ["frequency"] > 0].index
+    np.testing.assert_allclose(churn.loc[rep, "p_alive"], model.p_alive(x[rep], r[rep], T[rep]))
 
 
 def test_public_api_is_what_we_meant():
     import xlcrm.bgnbd
     import xlcrm.churn
     assert sorted(xlcrm.churn.__all__) == sorted(["CHURN_COLUMNS", "WINBACK_COLUMNS", "SIGNALS", "score",
-                                                  "winback", "churn_cost", "churn_cost_summary"])
+                                                  "winback", "churn_cost", "churn_cost_summary", "headline",
+                                                  "model_issue"])
     assert sorted(xlcrm.bgnbd.__all__) == ["BGNBD", "summary_from_transactions"]
 
 
@@ -418,3 +437,88 @@ def test_blend_trusts_the_exact_form_on_bgnbd_data_and_the_rate_form_on_cdnow():
     cd["date"] = pd.to_datetime(cd["date"].astype(str), format="%Y%m%d")
     assert _choose_blend(_days_of(ex, "2014-08-31"), pd.Timestamp("2014-08-31"), 90) > 0.5
     assert _choose_blend(_days_of(cd, "1997-09-30"), pd.Timestamp("1997-09-30"), 90) == 0.0
+
+
+# ---- two lists, status, P(alive) that agrees with the lifecycle (issue 13) ------------------------
+def _assert_two_lists(churn: pd.DataFrame) -> None:
+    """Active customers first by expected loss, then the lost ones by win-back worth."""
+    lost = (churn["lifecycle"] == "Lost").to_numpy()
+    assert not (np.diff(lost.astype(int)) < 0).any()  # no active row after a lost one
+    active, gone = churn[~lost], churn[lost]
+    assert active["expected_loss"].is_monotonic_decreasing
+    assert gone["winback_worth"].fillna(0).is_monotonic_decreasing
+    assert active["winback_worth"].isna().all()
+
+
+def test_active_customers_at_risk_come_first_then_the_lost_ones_with_a_status():
+    rows = base_rows() + _orders("BIG", every(20, 400, 10), 9_000) + _orders("LATE", every(12, 45, 25), 5_000)
+    for lang, at_risk, lost in (("en", "At risk", "Lost"), ("zh", "在册预警", "已流失")):
+        churn = run(rows, lang)
+        _assert_two_lists(churn)
+        assert set(churn["status"]) == {at_risk, lost}
+        assert (churn["status"] == lost).sum() == (churn["lifecycle"] == "Lost").sum()
+        assert churn.index[0] != "BIG" and churn.loc["BIG", "status"] == lost
+        # The lost customer worth most sits on top of the lost section: BIG bought 9,000 x 10 in
+        # 180 days (a year at least): 90,000 a year at margin 1.
+        first_lost = churn[churn["status"] == lost].index[0]
+        assert first_lost == "BIG" and churn.loc["BIG", "winback_worth"] == pytest.approx(90_000)
+
+
+def test_next_step_and_due_follow_the_level_and_the_largest_warning_sign():
+    rows = base_rows() + _orders("ANGRY", every(12, 3, 25))
+    complaints = pd.DataFrame([
+        {"complaint_id": "T1", "customer_key": "ANGRY", "received": END - pd.Timedelta(days=20), "status": "Open",
+         "is_open": True, "overdue": "Yes", "is_dissatisfied": True, "closed": pd.NaT, "category": "质量"}])
+    churn = run(rows, "zh", complaints=complaints, settings=S.replace(risk_high=30, risk_medium=10))
+    row = churn.loc["ANGRY"]
+    assert row["risk_level"] == "High" and row["next_step"] == "上门拜访: 处理投诉并回访"
+    assert row["due"] == END + pd.Timedelta(days=S.high_risk_within_days)
+    low = churn[(churn["risk_level"] == "Low") & (churn["lifecycle"] != "Lost")]
+    assert (low["next_step"] == "按常规节奏维护").all() and low["due"].isna().all()
+    lost = churn[churn["lifecycle"] == "Lost"]
+    worth = lost["winback_worth"] > 0
+    assert (lost.loc[worth, "next_step"] == "挽回电话: 了解流失原因").all()
+    assert (lost.loc[worth, "due"] == END + pd.Timedelta(days=S.visit_days_lost)).all()
+
+
+def test_one_time_buyers_p_alive_is_the_share_of_the_book_that_came_back_that_late():
+    # 40 customers whose second order came 10, 20, ... 400 days after the first, 40 who ordered
+    # once 500 days ago, and two one-time buyers silent 95 (Q1) and 250 (Q2) days. By hand
+    # (Kaplan-Meier, each probe leaving the risk set after its own silence): after Q1 leaves,
+    # 72 are at risk for the 16 second orders at 100..250, then Q2 leaves and 55 are at risk
+    # for the 15 at 260..400. P(come back | silent d) = 1 - S_end / S(d):
+    # Q1: 1 - (56/72)(40/55); Q2: 1 - 40/55.
+    rows = []
+    for i in range(40):
+        first = END - pd.Timedelta(days=600)
+        rows += _orders(f"R{i:02d}", [first, first + pd.Timedelta(days=10 * (i + 1))])
+        rows += _orders(f"N{i:02d}", [END - pd.Timedelta(days=500)])
+    rows += _orders("Q1", [END - pd.Timedelta(days=95)]) + _orders("Q2", [END - pd.Timedelta(days=250)])
+    churn = run(rows)
+    assert churn.loc["Q1", "p_alive"] == pytest.approx(1 - (56 / 72) * (40 / 55))
+    assert churn.loc["Q2", "p_alive"] == pytest.approx(1 - 40 / 55)
+    assert churn.loc["N00", "p_alive"] == 0.0  # nobody ever came back after 500 days
+    assert "second order after 95 days" in churn.loc["Q1", "p_alive_note"]
+
+
+def test_no_lost_customer_reads_likely_alive_without_a_note_saying_why():
+    churn = run(base_rows() + _orders("GONE", every(20, 400, 10)) + _orders("RARE", every(90, 280, 4)))
+    lost = churn[churn["lifecycle"] == "Lost"]
+    assert len(lost) >= 3
+    odd = lost[lost["p_alive"] >= 0.5]
+    assert odd["p_alive_note"].str.contains("by the lost rule").all()
+    assert (lost.loc[lost["p_alive"] < 0.5, "p_alive_note"].str.contains("lost rule") == False).all()  # noqa: E712
+
+
+def test_headline_counts_at_risk_and_lost_apart():
+    rows = base_rows() + _orders("BIG", every(20, 400, 10), 9_000) + _orders("LATE", every(12, 45, 25), 5_000)
+    churn = run(rows, "zh")
+    head = headline(churn, S, "zh")
+    active_high = (churn["lifecycle"] != "Lost") & (churn["risk_level"] == "High")
+    assert head["at_risk"] == active_high.sum() > 0
+    assert head["lost"] == (churn["lifecycle"] == "Lost").sum() > 0
+    assert head["at_risk_loss"] == pytest.approx(churn.loc[active_high, "expected_loss"].sum())
+    assert head["text"] == f"{head['at_risk']} 个在册客户高风险 (预计损失 ¥{head['at_risk_loss']:,.0f}), " \
+                           f"{head['lost']} 个已流失"
+    en = headline(run(rows, "en"), S, "en")["text"]
+    assert re.fullmatch(r"\d+ at risk \(¥[\d,]+ expected loss\), \d+ already lost", en)

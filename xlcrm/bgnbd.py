@@ -132,7 +132,9 @@ class BGNBD:
             raise ModelError(
                 f"BG/NBD needs at least {MIN_CUSTOMERS} customers of whom {MIN_REPEAT_BUYERS} bought "
                 f"more than once; this history has {n} customers and {repeaters} repeat buyers"
-                " — the churn score uses the warning signals only")
+                " — the churn score uses the warning signals only",
+                f"BG/NBD 模型至少需要 {MIN_CUSTOMERS} 个客户, 其中 {MIN_REPEAT_BUYERS} 个下过不止一单; 本工作簿的订单"
+                f"历史只有 {n} 个客户、{repeaters} 个重复购买客户 — 流失风险仅按预警信号计算")
         # Fit each distinct (x, t_x, T) once, weighted by how many customers share it.
         uniq, counts = np.unique(np.column_stack([x, tx, T_]), axis=0, return_counts=True)
         gx, gtx, gT, gw = uniq[:, 0], uniq[:, 1], uniq[:, 2], counts.astype(float)
@@ -154,19 +156,23 @@ class BGNBD:
                 break
         if best is None or not np.isfinite(best.fun):
             raise ModelError("BG/NBD did not converge (the likelihood is not finite) — the churn score uses"
-                             " the warning signals only; check for customers with impossible dates")
+                             " the warning signals only; check for customers with impossible dates",
+                             "BG/NBD 模型未收敛 (似然值无效) — 流失风险仅按预警信号计算; 请检查订单日期是否有误")
         if self._at_bound(best.x):
             names = [f"{k} = {np.exp(v):.3g}" for k, v in zip(("r", "alpha", "a", "b"), best.x)
                      if self._near(v)]
             raise ModelError(
                 f"BG/NBD did not converge: {', '.join(names)} ran to the limit of its range"
                 " — the order history is too short or too regular for the model; the churn score"
-                " uses the warning signals only")
+                " uses the warning signals only",
+                f"BG/NBD 模型未收敛: {', '.join(names)} 到达取值范围的边界 — 订单历史太短或太规律, 不适合该模型;"
+                " 流失风险仅按预警信号计算")
         if not best.success:
             _, grad = self._objective(best.x, gx, gtx, gT, gw)
             if not np.all(np.abs(grad) < 1e-4):
                 raise ModelError(f"BG/NBD did not converge ({best.message}) — the churn score uses the"
-                                 " warning signals only; check the order dates, or fit on a longer history")
+                                 " warning signals only; check the order dates, or fit on a longer history",
+                                 "BG/NBD 模型未收敛 — 流失风险仅按预警信号计算; 请检查订单日期, 或使用更长的订单历史")
             log.info("BG/NBD optimiser stopped with %s; parameters kept (gradient small)", best.message)
         r, alpha, a, b = (float(v) for v in np.exp(best.x))
         self.params_ = {"r": r, "alpha": alpha, "a": a, "b": b}

@@ -52,8 +52,8 @@ import pandas as pd
 from xlcrm import churn_signals as sig
 from xlcrm.bgnbd import BGNBD
 from xlcrm.errors import ModelError
-from xlcrm.i18n import t
-from xlcrm.model import Column, Frames, Lang
+from xlcrm.i18n import sheet_name, t
+from xlcrm.model import Column, Frames, Issue, Lang
 
 __all__ = [
     "CHURN_COLUMNS",
@@ -61,6 +61,8 @@ __all__ = [
     "WINBACK_COLUMNS",
     "churn_cost",
     "churn_cost_summary",
+    "headline",
+    "model_issue",
     "score",
     "winback",
 ]
@@ -80,22 +82,33 @@ SIGNALS: list[tuple[str, str, str]] = [
     ("pts_lost", "Lost Points", "已流失分"),
 ]
 
+# Act-first order (agreed with "manager", issue 14): who, status, how much, how likely, what to
+# do, by when, whose; then why, and the model's figures for whoever wants to check them.
 CHURN_COLUMNS: list[Column] = [
     Column("customer_id", "Customer ID", "客户编号"),
     Column("customer", "Customer", "客户名称", width=24),
+    Column("status", "Status", "状态", width=10),
+    Column("expected_loss", "Expected Loss", "预计损失", "money"),
+    Column("winback_worth", "Win-back Worth (a year)", "挽回价值(年)", "money"),
     Column("churn_risk", "Churn Risk", "流失风险", "score", style="bar"),
     Column("risk_level", "Risk Level", "风险等级", style="risk", coded=True),
-    Column("p_alive", "P(alive)", "存活概率", "prob"),
+    Column("next_step", "Next Step", "下一步", width=30),
+    Column("due", "Due", "截止日期", "date"),
+    Column("rep", "Rep", "业务员"),
     Column("reasons", "Reasons", "原因", width=60),
-    Column("expected_loss", "Expected Loss", "预计损失", "money"),
+    Column("p_alive", "P(alive)", "存活概率", "prob"),
+    Column("p_alive_note", "P(alive) Note", "存活概率说明", width=40),
     Column("tier", "Tier", "客户等级", coded=True),
     Column("lifecycle", "Lifecycle", "生命周期", coded=True),
-    Column("rep", "Rep", "业务员"),
     Column("days_since_last", "Days Since Last Order", "距上次下单天数", "int"),
     Column("usual_gap_days", "Usual Gap Days", "平时下单间隔天数", "number"),
     Column("expected_purchases_90", "Expected Purchases (next 90 days)", "预计未来90天订单数", "number"),
     Column("value_at_stake", "Value at Stake (12 months)", "风险价值(12个月)", "money"),
 ] + [Column(k, en, zh, "score") for k, en, zh in SIGNALS]
+
+# Status values (DESIGN.md section 6), written as text in the workbook's language: the code
+# "Lost" would read 流失客户 through i18n.VALUES (the lifecycle's word), not the status's 已流失.
+STATUS = {"At risk": ("At risk", "在册预警"), "Lost": ("Lost", "已流失")}
 
 WINBACK_COLUMNS: list[Column] = [
     Column("rank", "Rank", "排名", "int"),
@@ -114,6 +127,7 @@ WINBACK_COLUMNS: list[Column] = [
 ]
 
 LOST_LIFT = 0.5  # how far above risk_high a Lost customer's own risk lifts it
+MIN_SECOND_ORDERS = 20  # customers with a second order needed to read one-time buyers' P(alive) off the book
 BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)  # weights of the exact P(no order) tried by _choose_blend
 
 _UNCONTROLLABLE = ("搬迁", "迁", "改行", "转行", "转产", "破产", "倒闭", "注销", "停业", "关闭", "去世",
@@ -187,7 +201,7 @@ def _order_profit(o: pd.DataFrame) -> pd.Series:
 
 # ---- the model part ---------------------------------------------------------------------
 def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Timestamp,
-                horizon: float) -> tuple[pd.DataFrame, str | None]:
+                horizon: float) -> tuple[pd.DataFrame, ModelError | None]:
     """q now, q had the customer been on rhythm, P(alive), expected purchases (90 days)."""
     g = days.groupby("customer_key")["day"]
     first, last, n = g.min().reindex(keys), g.max().reindex(keys), g.size().reindex(keys)
@@ -206,24 +220,63 @@ def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Tim
         tx_ok = np.where(x > 0, T - since_ok, 0.0)
         T_ok = np.where(x > 0, T, np.minimum(T, since_ok))
         q_ok = _q(model, horizon, x, tx_ok, T_ok, blend)
-        out["p_alive"] = model.p_alive_or_substitute(x, tx, T)
+        pa = model.p_alive_or_substitute(x, tx, T)
+        once = _one_time_p_alive(days, asof)
+        out["p_alive_basis"] = np.where(x > 0, "bgnbd", "mbgnbd")
+        if once is not None:
+            pa = np.where(x > 0, pa, once(since))
+            out["p_alive_basis"] = np.where(x > 0, "bgnbd", "comeback")
+        out["p_alive"] = pa
         out["expected_purchases_90"] = model.expected_purchases(90.0, x, tx, T)
         note = None
         out.attrs["params"] = {**(model.params_ or {}), "blend": blend}
     except ModelError as exc:
-        note = str(exc)
-        log.info("churn: %s", note)
+        note = exc
+        log.info("churn: %s", exc)
         ratio = since / np.maximum(gp, 1.0)
         q_now = 1 - np.exp(-np.maximum(0.0, ratio - 1) / 2)
         q_ok = np.zeros_like(q_now)
-        out["p_alive"] = np.exp(-np.maximum(0.0, ratio - 1) / 2)
-        rate = np.where(x > 0, x / np.maximum(tx, 1.0), 1 / np.maximum(gp, 1.0))
-        out["expected_purchases_90"] = out["p_alive"] * rate * 90.0
+        # No model, no probability: a heuristic shown under the header "P(alive)" would not
+        # mean what the header says (DESIGN invariant 3). Blank, with a note per row.
+        out["p_alive"] = np.nan
+        out["p_alive_basis"] = "none"
+        out["expected_purchases_90"] = np.nan
     q_ok = np.minimum(q_ok, q_now)
     out["q_now"], out["q_ok"] = q_now, q_ok
     out["days_since_last"] = since
     out["x"] = x
     return out, note
+
+
+def _one_time_p_alive(days: pd.DataFrame, asof: pd.Timestamp) -> Any:
+    """For one-time buyers: P(a second order still comes | none in the d days since the first).
+
+    BG/NBD has no answer (it counts everyone who bought once as alive), and its modified
+    form barely moves with time on books where dropping out is rare. The book itself does:
+    Kaplan-Meier over the days from each customer's first to second order (censored at the
+    as-of date for one-time buyers) gives S(d) = P(no second order within d days); with
+    S_end its value after the longest gap ever seen, P = (S(d) - S_end) / S(d): the share of
+    customers silent that long who still came back. Returns a function of d, or None when
+    fewer than MIN_SECOND_ORDERS customers ever placed a second order.
+    """
+    d = days.sort_values(["customer_key", "day"], kind="mergesort")
+    nth = d.groupby("customer_key").cumcount().to_numpy()
+    first = d.loc[nth == 0].set_index("customer_key")["day"]
+    second = d.loc[nth == 1].set_index("customer_key")["day"].reindex(first.index)
+    event = second.notna().to_numpy()
+    if event.sum() < MIN_SECOND_ORDERS:
+        return None
+    dur = np.where(event, (second - first).dt.days, (asof - first).dt.days).astype(float)
+    times, events = np.unique(dur[event], return_counts=True)
+    at_risk = len(dur) - np.searchsorted(np.sort(dur), times, side="left")
+    surv = np.cumprod(1 - events / at_risk)  # S just after each gap length seen
+    s_end = surv[-1]
+
+    def p(silent: np.ndarray) -> np.ndarray:
+        i = np.searchsorted(times, np.asarray(silent, float), side="right") - 1
+        s_d = np.where(i >= 0, surv[np.maximum(i, 0)], 1.0)
+        return np.where(s_d > 0, (s_d - s_end) / np.where(s_d > 0, s_d, 1.0), 0.0).clip(0, 1)
+    return p
 
 
 def _q(model: BGNBD, h: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray, blend: float) -> np.ndarray:
@@ -368,7 +421,7 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
                      for k, x in zip(keys, v.tolist())]
     out["days_since_last"] = m["days_since_last"].astype(int)
     out["usual_gap_days"] = gap.round(1)
-    out["p_alive"] = m["p_alive"].clip(0, 1)
+    out["p_alive"] = m["p_alive"].clip(0, 1)  # blank (NaN) where there is no model
     out["expected_purchases_90"] = m["expected_purchases_90"].clip(lower=0)
 
     risk = 100 * m["q_ok"].to_numpy(float)
@@ -413,20 +466,109 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
     out["last_order"] = pd.to_datetime(view["last_order"], errors="coerce")
     out["expected_loss"] = out["value_at_stake"] * risk / 100
 
+    lost_s = pd.Series(lost, index=keys)
+    out["status"] = [STATUS["Lost" if v else "At risk"][1 if lang == "zh" else 0] for v in lost]
+    # Win-back worth: what the customer brought in a year while it bought (revenue over its
+    # active years, at least one, x margin), the same yearly figure as the dashboard's churn cost.
+    span = (out["last_order"] - out["first_order"]).dt.days.fillna(0) + gap
+    years = (span / 365.0).clip(lower=1.0)
+    worth = (revenue.fillna(0.0).clip(lower=0) / years * margin)
+    out["winback_worth"] = worth.where(lost_s)
+    out["next_step"], out["due"] = _next_steps(out, pts, lost, settings, asof_ts, lang)
+    own_limit = np.fmax(float(settings.lost_min_days),
+                        float(settings.lost_gap_multiple) * own_gap.reindex(keys).to_numpy(float))
+    out["p_alive_note"] = _p_alive_notes(out, m, lost, own_limit, note, lang)
     out["reasons"], out["warning_signals"] = _reasons(out, m, gap, texts, note, horizon, settings, lang)
-    out = out[cols].sort_values(["churn_risk"], ascending=False, kind="mergesort")
+    # Active customers first, the largest expected loss on top; then the lost ones, the most
+    # worth winning back on top (DESIGN.md section 6). Ties: higher risk first, then the key.
+    order = np.lexsort((-out["churn_risk"].to_numpy(float),
+                        -np.where(lost, out["winback_worth"].fillna(0.0), out["expected_loss"]).astype(float),
+                        lost))
+    out = out[cols].iloc[order]
     out.attrs["model"] = m.attrs.get("params")
     if note:
-        out.attrs["note"] = note
+        out.attrs["note"] = note.text(lang)
     return out
 
 
+_STEPS: dict[str, tuple[str, str]] = {  # the largest contribution decides the step
+    "pts_model": ("ask about the next order", "询问下一批订单"),
+    "pts_overdue": ("ask about the next order", "询问下一批订单"),
+    "pts_buying_less": ("ask why they buy less (a competitor?)", "了解采购减少原因 (是否转向竞争对手)"),
+    "pts_complaints": ("settle the complaint and call back", "处理投诉并回访"),
+    "pts_deliveries": ("go over the delivery problems", "与客户沟通交付问题"),
+    "pts_receivables": ("talk about the overdue payment", "沟通逾期回款, 了解经营状况"),
+    "pts_rep": ("assign a rep and introduce them", "指定新业务员并上门介绍"),
+    "pts_manual": ("follow up the manual flag", "跟进人工标记的问题"),
+}
+MEDIUM_WITHIN_DAYS = 14  # a Medium-risk customer gets a call within this many days
+
+
+def _next_steps(out: pd.DataFrame, pts: dict[str, np.ndarray], lost: np.ndarray, settings: Any,
+                asof: pd.Timestamp, lang: Lang) -> tuple[list[str], pd.Series]:
+    """What to do and by when: High -> a visit within ``high_risk_within_days``, Medium -> a
+    call within MEDIUM_WITHIN_DAYS, about the largest warning sign; Lost -> a win-back call
+    within ``visit_days_lost`` (0: none planned); Low -> nothing beyond the usual rhythm."""
+    keys = list(_STEPS)
+    top = np.argmax(np.column_stack([pts[k] for k in keys]), axis=1)
+    level = out["risk_level"].tolist()
+    worth = out["winback_worth"].fillna(0.0).tolist()
+    steps, due = [], []
+    lost_days = int(settings.visit_days_lost)
+    for i in range(len(out)):
+        about = _STEPS[keys[top[i]]][1 if lang == "zh" else 0]
+        if lost[i]:
+            steps.append(t(lang, "win-back call: ask why they left", "挽回电话: 了解流失原因") if worth[i] > 0
+                         else t(lang, "none (no value on record)", "无 (无历史价值)"))
+            due.append(asof + pd.Timedelta(days=lost_days) if worth[i] > 0 and lost_days > 0 else pd.NaT)
+        elif level[i] == "High":
+            steps.append(t(lang, "visit: {a}", "上门拜访: {a}", a=about))
+            due.append(asof + pd.Timedelta(days=int(settings.high_risk_within_days)))
+        elif level[i] == "Medium":
+            steps.append(t(lang, "call: {a}", "电话联系: {a}", a=about))
+            due.append(asof + pd.Timedelta(days=MEDIUM_WITHIN_DAYS))
+        else:
+            steps.append(t(lang, "keep the usual rhythm", "按常规节奏维护"))
+            due.append(pd.NaT)
+    return steps, pd.Series(pd.to_datetime(due), index=out.index)
+
+
+def _p_alive_notes(out: pd.DataFrame, m: pd.DataFrame, lost: np.ndarray, limit: np.ndarray,
+                   note: ModelError | None, lang: Lang) -> list[str]:
+    """Why P(alive) is blank, what it means for one-time buyers, and why a Lost customer may
+    still read >= 0.5 (BG/NBD on a book whose customers rarely drop out)."""
+    if note is not None:
+        return [t(lang, "not estimated: the purchase model could not be fitted on this book (see the data issues)",
+                  "未估计: 本工作簿的订单历史无法拟合购买模型 (见数据问题表)")] * len(out)
+    basis = m["p_alive_basis"].tolist()
+    pa = out["p_alive"].tolist()
+    since = out["days_since_last"].tolist()
+    x = m["x"].tolist()
+    notes = []
+    for i in range(len(out)):
+        parts = []
+        if basis[i] == "comeback":
+            parts.append(t(lang, "one order: the share of this book's customers who still placed a second order "
+                                 "after {d} days without one", "仅 1 单: 本工作簿中首单后 {d} 天仍未再下单的客户, "
+                                 "后来再次下单的比例", d=since[i]))
+        elif basis[i] == "mbgnbd":
+            parts.append(t(lang, "one order: modified BG/NBD (too few second orders in this book to read it off)",
+                           "仅 1 单: 按修正 BG/NBD 估计 (本工作簿的二次下单太少)"))
+        if lost[i] and pa[i] >= 0.5:
+            parts.append(t(lang, "{n} orders, {d} days silent: customers of this book seldom drop out, so the model "
+                                 "still rates it likely active; by the lost rule (no order for over {lim:.0f} days) "
+                                 "it is Lost", "共 {n} 单, {d} 天未下单: 本工作簿客户很少真正流失, 模型仍判为可能在购; "
+                                 "按流失规则 (超过 {lim:.0f} 天未下单) 已流失", n=int(x[i]) + 1, d=since[i],
+                           lim=limit[i]))
+        notes.append("; ".join(parts) if lang == "en" else "；".join(parts))
+    return notes
+
+
 def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str, pd.Series],
-             note: str | None, horizon: float, settings: Any, lang: Lang) -> tuple[list[str], list[str]]:
+             note: ModelError | None, horizon: float, settings: Any, lang: Lang) -> tuple[list[str], list[str]]:
     sep = "; " if lang == "en" else "；"
     reasons, signals = [], []
-    fallback = t(lang, " (signals only: the BG/NBD model could not be fitted on this order history)",
-                 " (仅按预警信号: 订单历史不足以拟合 BG/NBD 模型)") if note else ""
+    # A model problem is said once (console, dashboard, data issues), not in every row.
     # Plain lists: row access through pandas is far too slow for 20,000+ customers.
     since_l = out["days_since_last"].astype(int).tolist()
     gap_l = gap.astype(float).tolist()
@@ -466,7 +608,7 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
                 p=q_l[i], h=horizon)))
         items.sort(key=lambda p: -p[0])
         text = sep.join(s for _, s in items) or t(lang, "no warning signs", "无预警信号")
-        reasons.append(text + fallback)
+        reasons.append(text)
         signals.append(sep.join(signal_items) or t(lang, "no warning signs recorded", "无预警记录"))
     return reasons, signals
 
@@ -584,6 +726,39 @@ def _controllable(reason: str, lang: Lang) -> str:
     return t(lang, "Unknown", "未知")
 
 
+# ---- headline figures (console, dashboard) ------------------------------------------------
+def headline(churn: pd.DataFrame, settings: Any, lang: Lang = "zh") -> dict[str, Any]:
+    """The churn headline, at risk and lost counted apart: keys ``at_risk`` (active customers
+    at High risk), ``at_risk_loss`` (their expected loss), ``lost`` (lifecycle Lost),
+    ``text`` ("N at risk (¥X expected loss), M already lost") and ``model_note`` (the model
+    problem in ``lang``, or "")."""
+    if len(churn):
+        lost = (churn["lifecycle"] == "Lost").to_numpy()
+        high = ~lost & (churn["risk_level"] == "High").to_numpy()
+        loss = float(pd.to_numeric(churn["expected_loss"], errors="coerce")[high].sum())
+    else:
+        lost = high = np.zeros(0, bool)
+        loss = 0.0
+    cur = str(getattr(settings, "currency", "¥") or "")
+    n, m = int(high.sum()), int(lost.sum())
+    text = t(lang, "{n} at risk ({c}{x:,.0f} expected loss), {m} already lost",
+             "{n} 个在册客户高风险 (预计损失 {c}{x:,.0f}), {m} 个已流失", n=n, m=m, x=loss, c=cur)
+    return {"at_risk": n, "at_risk_loss": loss, "lost": m, "text": text,
+            "model_note": str(churn.attrs.get("note") or "")}
+
+
+def model_issue(churn: pd.DataFrame, lang: Lang) -> list[Issue]:
+    """The churn model's problem as one data-issues row (none when the model was fitted)."""
+    note = churn.attrs.get("note")
+    if not note:
+        return []
+    return [Issue(sheet=sheet_name("churn", lang), cell="", problem=str(note),
+                  fix=t(lang, "Churn Risk uses the warning signals and each customer's rhythm; P(alive) is left "
+                              "blank. A longer order history (more customers who ordered twice) lets the model run.",
+                        "流失风险按预警信号和客户自身下单节奏计算, 存活概率留空; 订单历史更长 (更多客户下过两单以上) "
+                        "后即可使用模型"))]
+
+
 # ---- cost of churn (seed 003) ---------------------------------------------------------------
 def churn_cost(customers: float, lost_share: float, revenue_each: float, margin: float) -> dict[str, float]:
     """The textbook's chain: customers x share lost, x revenue each, x margin (seed 003)."""
@@ -625,6 +800,7 @@ def churn_cost_summary(customers_frame: pd.DataFrame | None, churn: pd.DataFrame
     profit = pd.to_numeric(view.get("profit", pd.Series(np.nan, index=view.index)), errors="coerce")
     known = profit.notna() & (revenue > 0)
     margin = float(profit[known].sum() / revenue[known].sum()) if known.any() else None
+    head = headline(churn, settings, lang)
     cost = churn_cost(n, share, revenue_each, margin if margin is not None else 1.0)
     rows: list[tuple[str, str, float, str]] = [
         ("Customers who ordered", "下单客户数", float(n), "int"),
@@ -639,7 +815,8 @@ def churn_cost_summary(customers_frame: pd.DataFrame | None, churn: pd.DataFrame
                  ("Profit lost a year (revenue lost x margin)", "每年流失的利润 (流失销售额×利润率)",
                   cost["profit_lost"], "money")]
     rows += [
-        ("High-risk customers now", "当前高风险客户数", float((churn["risk_level"] == "High").sum()), "int"),
+        ("High-risk customers now", "当前高风险客户数", float(head["at_risk"]), "int"),
+        ("Expected loss of high-risk customers", "高风险客户预计损失", head["at_risk_loss"], "money"),
         ("Expected loss, next 12 months", "预计未来12个月损失", float(churn["expected_loss"].sum()), "money"),
     ]
     return rows

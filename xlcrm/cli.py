@@ -166,12 +166,14 @@ def _print_report(report, *, quiet: bool) -> None:  # type: ignore[no-untyped-de
             table.add_row(s.sheet, s.role, str(s.header_row or ""), str(s.rows), str(s.skipped), mapping)
         console.print(table)
         sm = report.summary
-        console.print(t(lang, "As of {asof}: {customers} customers, {high} at high churn risk, {visits} visits "
+        console.print(t(lang, "As of {asof}: {customers} customers; churn: {churn}; {visits} visits "
                               "planned, {complaints} complaints tracked.",
-                        "统计日期 {asof}: 客户 {customers} 个, 高流失风险 {high} 个, 计划拜访 {visits} 次, "
+                        "统计日期 {asof}: 客户 {customers} 个; 流失预警: {churn}; 计划拜访 {visits} 次, "
                         "跟踪投诉 {complaints} 件。",
-                        asof=report.asof, customers=sm.get("customers", 0), high=sm.get("high_risk", 0),
-                        visits=sm.get("visits", 0), complaints=sm.get("complaints", 0)))
+                        asof=report.asof, customers=sm.get("customers", 0), churn=sm.get("churn_headline", ""),
+                        visits=sm.get("visits", 0), complaints=sm.get("complaints", 0)), markup=False)
+        if sm.get("churn_model_note"):
+            console.print(t(lang, "Churn model: {n}", "流失模型: {n}", n=sm["churn_model_note"]), markup=False)
         if report.backup:
             console.print(t(lang, "Previous version kept as {b}", "上一版本已备份到 {b}", b=report.backup))
     n = len(report.issues)

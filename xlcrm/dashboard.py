@@ -51,7 +51,10 @@ _CHURN_NOTES: dict[str, tuple[str, str]] = {
     "Margin": ("profit / revenue where profit or cost is given", "有毛利或成本的订单：毛利 / 销售额"),
     "Profit lost a year (revenue lost x margin)": ("revenue lost a year x margin",
                                                    "每年流失的销售额 × 利润率（例：128000000 × 10% = 12800000）"),
-    "High-risk customers now": ("Churn Risk >= {high:g}", "流失风险 >= {high:g}"),
+    "High-risk customers now": ("active customers (not Lost) with Churn Risk >= {high:g}; Lost ones are counted apart",
+                                "未流失且流失风险 >= {high:g} 的客户; 已流失客户另计"),
+    "Expected loss of high-risk customers": ("sum of Expected Loss over the high-risk active customers",
+                                             "未流失高风险客户的预计损失之和"),
     "Expected loss, next 12 months": ("sum over customers of value at stake x churn probability",
                                       "各客户 可能损失的价值 × 流失概率 之和"),
 }
@@ -90,6 +93,10 @@ def build(*, frames: Frames, customers: pd.DataFrame, churn: pd.DataFrame, compl
     if "revenue_12m" in customers:
         add("Revenue, last 12 months", "近 12 个月销售额", customers["revenue_12m"].sum(),
             "sum of order amounts in the 365 days to the as-of date", "统计日期前 365 天订单金额合计", "money")
+    head = churn_mod.headline(churn, settings, lang)
+    add("Churn warning", "流失预警", head["at_risk"], head["text"], head["text"])
+    if head["model_note"]:
+        rows.append((t(lang, "Churn model", "流失模型"), float("nan"), head["model_note"], "number"))
     for en, zh, val, kind in churn_mod.churn_cost_summary(customers, churn, settings, lang):
         note_en, note_zh = _CHURN_NOTES.get(en, ("", ""))
         rows.append((t(lang, en, zh), float(val), t(lang, note_en, note_zh, high=settings.risk_high),

@@ -66,4 +66,11 @@ class SettingsError(XlcrmError):
 
 
 class ModelError(XlcrmError):
-    pass
+    """A model cannot be fitted; ``zh`` (optional) is the same message in Chinese for the workbook."""
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" and self.zh else str(self)

@@ -105,7 +105,7 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
     history = classify.update_history(frames.history, customers, asof, settings)
     winback = churn.winback(customers, risk, frames, settings, lang)
     issues = (list(frames.issues) + list(extra_issues or [])
-              + register_issues(frames, asof, lang, register_columns))
+              + register_issues(frames, asof, lang, register_columns) + churn.model_issue(risk, lang))
     dash = dashboard.build(frames=frames, customers=customers, churn=risk, complaints=tracked,
                            plan=plan, unplaced=unplaced, issues=issues, settings=settings,
                            asof=asof, lang=lang)
@@ -140,8 +140,11 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
         sheet("issues", TableSpec("xlcrm_issues", issue_frame, ISSUE_COLUMNS, links={"cell": "sheet"})),
         sheet("history", TableSpec("xlcrm_history", history, classify.HISTORY_COLUMNS)),
     ]
+    head = churn.headline(risk, settings, lang)
     summary = {
         "asof": asof, "lang": lang, "customers": len(customers),
+        "at_risk": head["at_risk"], "at_risk_loss": head["at_risk_loss"], "lost": head["lost"],
+        "churn_headline": head["text"], "churn_model_note": head["model_note"],
         "high_risk": int((risk["risk_level"] == "High").sum()) if len(risk) else 0,
         "visits": len(plan), "unplaced": len(unplaced),
         "complaints": len(tracked), "issues": len(issues),

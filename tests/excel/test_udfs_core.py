@@ -113,7 +113,8 @@ def test_churn_risk_and_p_alive_are_the_core_figures_with_reasons():
     direct = churn.score(frames, customers, None, Settings(), asof, "en")
     assert out[0][0] == pytest.approx(float(direct.loc["A", "churn_risk"]))
     p = udfs.CRM_P_ALIVE(col("A", "B", "C"), custs, dates, amounts, dt.datetime(2024, 6, 30))
-    assert [r[0] for r in p] == pytest.approx([float(direct.loc[k, "p_alive"]) for k in "ABC"])
+    # Three customers are too few for BG/NBD: the sheet leaves P(alive) blank, the UDF too.
+    assert direct["p_alive"].isna().all() and [r[0] for r in p] == ["", "", ""]
     assert all(0.0 <= r[0] <= 1.0 for r in p if not isinstance(r[0], str))
 
 
