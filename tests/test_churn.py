@@ -522,3 +522,26 @@ def test_headline_counts_at_risk_and_lost_apart():
                            f"{head['lost']} 个已流失"
     en = headline(run(rows, "en"), S, "en")["text"]
     assert re.fullmatch(r"\d+ at risk \(¥[\d,]+ expected loss\), \d+ already lost", en)
+
+
+# ---- the warning window follows the customer's rhythm (issue 13) -------------------------------
+def test_a_quarterly_customer_100_days_after_its_last_order_is_not_high():
+    rows = base_rows() + _orders("QTR", every(90, 100, 8), 20_000)
+    churn = run(rows)
+    row = churn.loc["QTR"]
+    assert row["usual_gap_days"] == 90 and row["horizon_days"] == 270
+    assert row["risk_level"] != "High", row["reasons"]
+    # A fixed 30-day window from the settings sheet makes the same silence alarming.
+    fixed = run(rows, settings=S.replace(churn_horizon_days=30)).loc["QTR"]
+    assert fixed["horizon_days"] == 30 and fixed["churn_risk"] > row["churn_risk"]
+
+
+def test_few_orders_borrow_the_rhythm_of_their_tier():
+    rows = base_rows() + _orders("TWO", every(200, 10, 2))
+    keys = sorted({r["customer_key"] for r in rows})
+    customers = pd.DataFrame({"customer_key": keys, "tier": ["Major" if k in ("B00", "B01", "B02", "TWO")
+                                                             else "Small" for k in keys]}).set_index("customer_key")
+    churn = run(rows, customers=customers)
+    steady_major = [churn.loc[k, "usual_gap_days"] for k in ("B00", "B01", "B02")]
+    assert churn.loc["TWO", "usual_gap_days"] == pytest.approx(np.median(steady_major), abs=0.05)
+    assert churn.loc["TWO", "horizon_days"] == max(30, round(3 * churn.loc["TWO", "usual_gap_days"]))

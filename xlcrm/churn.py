@@ -102,6 +102,7 @@ CHURN_COLUMNS: list[Column] = [
     Column("lifecycle", "Lifecycle", "生命周期", coded=True),
     Column("days_since_last", "Days Since Last Order", "距上次下单天数", "int"),
     Column("usual_gap_days", "Usual Gap Days", "平时下单间隔天数", "number"),
+    Column("horizon_days", "Warning Window Days", "预警窗口天数", "int"),
     Column("expected_purchases_90", "Expected Purchases (next 90 days)", "预计未来90天订单数", "number"),
     Column("value_at_stake", "Value at Stake (12 months)", "风险价值(12个月)", "money"),
 ] + [Column(k, en, zh, "score") for k, en, zh in SIGNALS]
@@ -127,6 +128,10 @@ WINBACK_COLUMNS: list[Column] = [
 ]
 
 LOST_LIFT = 0.5  # how far above risk_high a Lost customer's own risk lifts it
+RHYTHM_OWN_GAPS = 3  # gaps before a customer's own median gap is its rhythm
+RHYTHM_SEGMENT_MIN = 3  # steady customers a tier needs before its median gap stands for the tier
+HORIZON_GAPS = 3.0  # the warning window is this many usual gaps (as the lost rule) ...
+HORIZON_MIN_DAYS, HORIZON_MAX_DAYS = 30, 365  # ... within these bounds
 MIN_SECOND_ORDERS = 20  # customers with a second order needed to read one-time buyers' P(alive) off the book
 BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)  # weights of the exact P(no order) tried by _choose_blend
 
@@ -200,8 +205,34 @@ def _order_profit(o: pd.DataFrame) -> pd.Series:
 
 
 # ---- the model part ---------------------------------------------------------------------
+def rhythm_and_horizon(own_gap: pd.Series, n_gaps: pd.Series, segment: pd.Series,
+                       settings: Any) -> tuple[pd.Series, np.ndarray]:
+    """Each customer's usual gap between orders and its warning window (days).
+
+    The usual gap is the customer's own median gap once it has RHYTHM_OWN_GAPS gaps; with
+    fewer it is its segment's (the median of the steady customers of the same tier, when
+    at least RHYTHM_SEGMENT_MIN of them), else the book's. The warning window, in which no
+    order counts as a warning, is HORIZON_GAPS usual gaps, within [HORIZON_MIN_DAYS,
+    HORIZON_MAX_DAYS]: a customer who orders every quarter is not alarming after 90 days,
+    one who orders weekly is after three weeks. ``churn_horizon_days`` > 0 fixes it for all.
+    """
+    steady = own_gap.where(n_gaps >= RHYTHM_OWN_GAPS)
+    pool = steady if steady.notna().any() else own_gap
+    book = float(pool.median()) if pool.notna().any() else float("nan")
+    if not math.isfinite(book):
+        book = max(1.0, settings.lost_min_days / max(settings.lost_gap_multiple, 1.0))
+    seg = segment.where(segment.notna(), "").astype(str)
+    by_seg = steady.groupby(seg).agg(["median", "count"])
+    by_seg = by_seg.loc[(by_seg["count"] >= RHYTHM_SEGMENT_MIN) & (by_seg.index != ""), "median"]
+    gap = steady.fillna(seg.map(by_seg)).fillna(book)
+    fixed = float(settings.churn_horizon_days)
+    if fixed > 0:
+        return gap, np.full(len(gap), fixed)
+    return gap, np.clip(np.round(HORIZON_GAPS * gap.to_numpy(float)), HORIZON_MIN_DAYS, HORIZON_MAX_DAYS)
+
+
 def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Timestamp,
-                horizon: float) -> tuple[pd.DataFrame, ModelError | None]:
+                horizon: np.ndarray) -> tuple[pd.DataFrame, ModelError | None]:
     """q now, q had the customer been on rhythm, P(alive), expected purchases (90 days)."""
     g = days.groupby("customer_key")["day"]
     first, last, n = g.min().reindex(keys), g.max().reindex(keys), g.size().reindex(keys)
@@ -215,7 +246,7 @@ def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Tim
     out = pd.DataFrame(index=keys)
     try:
         model = BGNBD().fit(x, tx, T)
-        blend = _choose_blend(days, asof, horizon)
+        blend = _choose_blend(days, asof, float(np.median(horizon)))
         q_now = _q(model, horizon, x, tx, T, blend)
         tx_ok = np.where(x > 0, T - since_ok, 0.0)
         T_ok = np.where(x > 0, T, np.minimum(T, since_ok))
@@ -406,12 +437,9 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
 
     own_gap = pd.to_numeric(view["median_gap_days"], errors="coerce")
     own_gap = own_gap.where(own_gap > 0)
-    typical = float(own_gap.median()) if own_gap.notna().any() else float("nan")
-    if not math.isfinite(typical):
-        typical = max(1.0, settings.lost_min_days / max(settings.lost_gap_multiple, 1.0))
-    gap = own_gap.fillna(typical)
-
-    horizon = float(settings.churn_horizon_days)
+    n_gaps = sig.gap_stats(days)["n"].reindex(keys).fillna(0)
+    segment = view["tier"] if "tier" in view.columns else pd.Series(np.nan, index=keys)
+    gap, horizon = rhythm_and_horizon(own_gap, n_gaps, segment, settings)
     m, note = _model_part(days, keys, gap, asof_ts, horizon)
 
     out = pd.DataFrame(index=keys)
@@ -421,6 +449,7 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
                      for k, x in zip(keys, v.tolist())]
     out["days_since_last"] = m["days_since_last"].astype(int)
     out["usual_gap_days"] = gap.round(1)
+    out["horizon_days"] = horizon
     out["p_alive"] = m["p_alive"].clip(0, 1)  # blank (NaN) where there is no model
     out["expected_purchases_90"] = m["expected_purchases_90"].clip(lower=0)
 
@@ -565,7 +594,7 @@ def _p_alive_notes(out: pd.DataFrame, m: pd.DataFrame, lost: np.ndarray, limit: 
 
 
 def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str, pd.Series],
-             note: ModelError | None, horizon: float, settings: Any, lang: Lang) -> tuple[list[str], list[str]]:
+             note: ModelError | None, horizon: np.ndarray, settings: Any, lang: Lang) -> tuple[list[str], list[str]]:
     sep = "; " if lang == "en" else "；"
     reasons, signals = [], []
     # A model problem is said once (console, dashboard, data issues), not in every row.
@@ -574,6 +603,7 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
     gap_l = gap.astype(float).tolist()
     x_l = m["x"].tolist()
     q_l = m["q_now"].tolist()
+    h_l = np.asarray(horizon, float).tolist()
     pts = {k: out[k].tolist() for k, _, _ in SIGNALS}
     risk_l = out["churn_risk"].tolist()
     lost_l = (out["lifecycle"] == "Lost").tolist()
@@ -605,7 +635,7 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
             items.append((pts["pts_model"][i], t(
                 lang, "model (BG/NBD): at the current buying rate, {p:.0%} chance of no order in the next"
                 " {h:.0f} days", "模型 (BG/NBD): 按目前的购买频率, 未来 {h:.0f} 天不下单的概率为 {p:.0%}",
-                p=q_l[i], h=horizon)))
+                p=q_l[i], h=h_l[i])))
         items.sort(key=lambda p: -p[0])
         text = sep.join(s for _, s in items) or t(lang, "no warning signs", "无预警信号")
         reasons.append(text)

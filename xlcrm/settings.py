@@ -85,8 +85,9 @@ CHURN = [
     Setting("departed_reps", "离职业务员", "Departed reps", [], "reps who have left, separated by , or 、", "list"),
     Setting("receivable_grace_days", "应收宽限天数", "Receivable grace days", 0,
             "a receivable is overdue this many days after its due date", "int"),
-    Setting("churn_horizon_days", "流失预测天数", "Churn horizon days", 90,
-            "Churn Risk starts from the model's chance of no order in this many days", "int"),
+    Setting("churn_horizon_days", "流失预测天数", "Churn horizon days", 0,
+            "Churn Risk is the chance of no order in this many days; 0 = each customer's own window"
+            " (3 usual gaps between its orders, 30-365 days)", "int"),
     Setting("rep_idle_days", "业务员无单天数", "Rep idle days", 180,
             "a rep with no order at all in this many days (while others sell) counts as gone", "int"),
     Setting("signal_window_days", "预警回看天数", "Signal look-back days", 365,
