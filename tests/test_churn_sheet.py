@@ -89,6 +89,7 @@ def test_a_model_problem_is_said_once_on_console_dashboard_and_issues_not_per_ro
     wb = openpyxl.load_workbook(out)
     issues = [r for r in _table(wb["数据问题"]) if r["工作表"] == "流失预警"]
     assert len(issues) == 1 and issues[0]["问题"] == note
+    assert issues[0]["单元格"] is None  # a whole-sheet problem: no cell, and no link that would read as one
     dash = {r["指标"]: r for r in _table(wb["客户看板"])}
     assert dash["流失模型"]["说明"] == note
     churn = _table(wb["流失预警"])

@@ -525,7 +525,7 @@ _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 def _hyperlinks(blocks: list[_Block], styles: StyleBook) -> list[str]:
     """<hyperlinks> for tables with ``links``: a cell like F18 opens that cell of its sheet
-    (a row like A5:H5 its first cell, a whole-sheet problem the sheet's A1). Internal links need
+    (a row like A5:H5 its first cell; a whole-sheet problem gets none). Internal links need
     no relationship part. Restyles the linked cells blue (call before the rows are joined)."""
     links: list[str] = []
     xf = styles.xf(LINK)
@@ -542,11 +542,15 @@ def _hyperlinks(blocks: list[_Block], styles: StyleBook) -> list[str]:
                 if not isinstance(sheet, str) or not sheet.strip():
                     continue
                 m = _CELL_REF.match(str(cell).strip()) if isinstance(cell, str) else None
-                target = f"{m.group(1).upper()}{m.group(2)}" if m else "A1"
+                if m is None:
+                    # A whole-sheet problem (no cell): a link on an empty cell reads back as the
+                    # link's text in some readers, so the file and Excel paths would differ.
+                    continue
+                target = f"{m.group(1).upper()}{m.group(2)}"
                 ref = f"{letter}{b.header_row + 1 + i}"
                 location = "'" + clean_text(sheet).replace("'", "''") + "'!" + target
                 links.append(f'<hyperlink ref="{ref}" location={quoteattr(location)} '
-                             f"display={quoteattr(str(cell) if m else target)}/>")
+                             f"display={quoteattr(str(cell))}/>")
                 frag = b.cols[j][i]
                 if frag and ' s="' not in frag.split(">", 1)[0]:
                     b.cols[j][i] = frag.replace(f'<c r="{ref}"', f'<c r="{ref}" s="{xf}"', 1)
