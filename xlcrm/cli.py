@@ -224,6 +224,15 @@ def _mount_excel() -> None:
 _mount_excel()
 
 
+def _mount_calc() -> None:
+    from xlcrm.calc.cli import calc_app
+
+    app.add_typer(calc_app, name="calc", help="Build and install the LibreOffice Calc extension (menu and CRM_* formulas).")
+
+
+_mount_calc()
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,1 @@
+"""xlcrm's office-side helpers (run inside LibreOffice's Python)."""
