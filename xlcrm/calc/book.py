@@ -15,7 +15,7 @@ import re
 from typing import Any, Protocol, Sequence
 
 from xlcrm import i18n
-from xlcrm.excel.book import NUMBER_FORMATS, cell_value
+from xlcrm.excel.book import cell_value, number_format
 from xlcrm.model import Lang, SheetSpec, TableSpec
 
 
@@ -59,8 +59,8 @@ def table_plan(table: TableSpec, lang: Lang) -> dict[str, Any]:
         "col": col,
         "title": table.title if table.anchor.upper() != "A1" else None,
         "rows": rows,
-        "formats": [NUMBER_FORMATS.get(c.kind) for c in cols],
-        "row_formats": [NUMBER_FORMATS.get(k) for k in table.row_kinds] if table.row_kinds else None,
+        "formats": [number_format(c.kind) for c in cols],
+        "row_formats": [number_format(k) for k in table.row_kinds] if table.row_kinds else None,
         "value_col": keys.index("value") if "value" in keys else len(keys) - 1,  # as TableSpec says
     }
 
