@@ -24,6 +24,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+import xlcrm.excel.ribbon as ribbon
 import xlcrm.excel.udfs as udfs
 from xlcrm import i18n
 from xlcrm.demo import make_demos
@@ -335,3 +336,14 @@ def test_explain_and_help_answer_in_the_log_and_bad_input_never_stops_the_office
     assert "CRM_TIER #VALUE!: ids is empty" in log
     assert "latest formula errors" in log and "xlcrm 无法刷新" in log
     assert "全部刷新" in log  # the help text
+
+
+def test_menu_lists_the_ribbon_buttons_in_the_ribbons_order(office):
+    # LibreOffice lists a set's nodes shortest name first, then alphabetically: names of one
+    # length keep our order (with names like m07_help it showed Help first)
+    menus = office.run([{"op": "menu"}])[0]
+    items = menus["org.xlcrm.calc.menu"]["items"]
+    actions = [url.removeprefix("org.xlcrm.calc:") for url, _ in items]
+    ribbon_buttons = [a for a in ribbon.__all__ if a != "Outcome"]
+    assert [a for a in actions if a != "explain_errors"] == ribbon_buttons
+    assert actions[-2:] == ["explain_errors", "help"]

@@ -11,6 +11,7 @@ so it imports nothing of xlcrm. Steps:
   {"op": "dispatch", "url": "org.xlcrm.calc:refresh_all"}
   {"op": "store", "path": ..., "filter": "Calc MS Excel 2007 XML"}
   {"op": "close"}
+  {"op": "activate", "sheet": ..., "cell": "A1"}         show a sheet, select a range
   {"op": "menu"}                                       -> the titles of the CRM menu entries
   {"op": "wizard", "name": "CRM_TIER"}                 -> the Function Wizard's description
 """
@@ -77,6 +78,14 @@ def main():
             url = uno.systemPathToFileUrl(step["path"])
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", step.get("hidden", True)),))
             out.append(doc.Title)
+        elif op == "find":  # a document an earlier run left open, by its title
+            enum = desktop.getComponents().createEnumeration()
+            doc = None
+            while enum.hasMoreElements():
+                comp = enum.nextElement()
+                if getattr(comp, "Title", None) == step["title"]:
+                    doc = comp
+            out.append(doc is not None)
         elif op == "formula":
             doc.Sheets.getByName(step["sheet"]).getCellRangeByName(step["cell"]).setFormula(step["formula"])
             out.append(None)
@@ -97,6 +106,20 @@ def main():
             helper = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
             frame = doc.getCurrentController().getFrame()
             helper.executeDispatch(frame, step["url"], "", 0, ())
+            out.append(None)
+        elif op == "activate":  # show a sheet and select a range (for screenshots)
+            controller = doc.getCurrentController()
+            sheet = doc.Sheets.getByName(step["sheet"])
+            controller.setActiveSheet(sheet)
+            controller.select(sheet.getCellRangeByName(step.get("cell", "A1")))
+            out.append(None)
+        elif op == "wait":  # leave the document open for the caller (screenshots)
+            out.append(None)
+        elif op == "add_sheet":
+            doc.Sheets.insertNewByName(step["sheet"], doc.Sheets.Count)
+            out.append(None)
+        elif op == "width":  # optimal column widths on a sheet (for screenshots)
+            doc.Sheets.getByName(step["sheet"]).Columns.OptimalWidth = True
             out.append(None)
         elif op == "sheets":
             out.append(list(doc.Sheets.ElementNames))
@@ -126,7 +149,7 @@ def menu_titles(ctx):
         node = access.getByName(name)
         sub = node.getByName("Submenu")
         out[name] = {"title": node.Title,
-                     "items": [[sub.getByName(n).URL, sub.getByName(n).Title] for n in sorted(sub.ElementNames)]}
+                     "items": [[sub.getByName(n).URL, sub.getByName(n).Title] for n in sub.ElementNames]}
     return out
 
 

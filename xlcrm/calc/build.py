@@ -120,9 +120,10 @@ def _item(node: str, url: str, en: str, zh: str) -> str:
 
 
 def addons_xcu() -> str:
-    menu = [_item(f"m{i:02d}_{action}", PROTOCOL + action, en, zh)
-            for i, (action, en, zh) in enumerate(COMMANDS)]
-    bar = [_item(f"t{i:02d}_{action}", PROTOCOL + action, en, zh)
+    # LibreOffice lists a set's nodes shortest name first, then alphabetically (configmgr's
+    # LengthContentsCompare), so names of one length keep the ribbon's order
+    menu = [_item(f"m{i:02d}", PROTOCOL + action, en, zh) for i, (action, en, zh) in enumerate(COMMANDS)]
+    bar = [_item(f"t{i:02d}", PROTOCOL + action, en, zh)
            for i, (action, en, zh) in enumerate(COMMANDS) if action not in ("explain_errors", "help")]
     return "\n".join([
         '<?xml version="1.0" encoding="UTF-8"?>',

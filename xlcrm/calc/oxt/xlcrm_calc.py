@@ -13,6 +13,7 @@ Nothing here raises into the office: every failure becomes an error value or a m
 
 import collections
 import datetime as dt
+import os
 import struct
 import traceback
 
@@ -219,6 +220,8 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
 
     def _show(self, text):
         client.log("message: %s" % text)
+        if os.environ.get("XLCRM_CALC_NO_DIALOGS"):
+            return  # unattended runs (a scheduled macro, the docs' screenshots): the log only
         try:
             window = self.frame.getContainerWindow() if self.frame is not None else None
             if window is None or not window.isVisible():
