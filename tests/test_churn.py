@@ -421,22 +421,28 @@ def _days_of(tx: pd.DataFrame, end: str) -> pd.DataFrame:
     return d[d["day"] <= end].drop_duplicates()
 
 
-def test_blend_trusts_the_exact_form_on_bgnbd_data_and_the_rate_form_on_cdnow():
+def test_weights_trust_the_exact_form_on_bgnbd_data_and_the_rate_form_on_cdnow():
     # lifetimes ships both: example_transactions.csv is simulated from BG/NBD itself, CDNOW is real.
     import os
     import warnings
 
-    from xlcrm.churn import _choose_blend
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import lifetimes
     folder = os.path.join(os.path.dirname(lifetimes.__file__), "datasets")
-    ex = pd.read_csv(os.path.join(folder, "example_transactions.csv")).rename(columns={"id": "customer"})
+    ex = pd.read_csv(os.path.join(folder, "example_transactions.csv"))
     cd = pd.read_csv(os.path.join(folder, "CDNOW_sample.txt"), sep=r"\s+", header=None,
-                     names=["master", "customer", "date", "cds", "amount"])
+                     names=["master", "id", "date", "cds", "amount"])
     cd["date"] = pd.to_datetime(cd["date"].astype(str), format="%Y%m%d")
-    assert _choose_blend(_days_of(ex, "2014-08-31"), pd.Timestamp("2014-08-31"), 90) > 0.5
-    assert _choose_blend(_days_of(cd, "1997-09-30"), pd.Timestamp("1997-09-30"), 90) == 0.0
+    sim = score(Frames(orders=pd.DataFrame({"customer_key": ex["id"].astype(str),
+                                            "order_date": pd.to_datetime(ex["date"])})),
+                None, None, S, dt.date(2014, 8, 31), "en").attrs
+    real = score(Frames(orders=pd.DataFrame({"customer_key": cd["id"].astype(str), "order_date": cd["date"],
+                                             "amount": cd["amount"]})), None, None, S, dt.date(1997, 9, 30),
+                 "en").attrs
+    assert sim["backtest"]["calibrated"] and real["backtest"]["calibrated"]
+    assert sim["weights"]["exact"] > sim["weights"]["rate"]
+    assert real["weights"]["rate"] > real["weights"]["exact"]
 
 
 # ---- two lists, status, P(alive) that agrees with the lifecycle (issue 13) ------------------------
@@ -469,7 +475,7 @@ def test_next_step_and_due_follow_the_level_and_the_largest_warning_sign():
     complaints = pd.DataFrame([
         {"complaint_id": "T1", "customer_key": "ANGRY", "received": END - pd.Timedelta(days=20), "status": "Open",
          "is_open": True, "overdue": "Yes", "is_dissatisfied": True, "closed": pd.NaT, "category": "质量"}])
-    churn = run(rows, "zh", complaints=complaints, settings=S.replace(risk_high=30, risk_medium=10))
+    churn = run(rows, "zh", complaints=complaints, settings=S.replace(risk_high=15, risk_medium=8))
     row = churn.loc["ANGRY"]
     assert row["risk_level"] == "High" and row["next_step"] == "上门拜访: 处理投诉并回访"
     assert row["due"] == END + pd.Timedelta(days=S.high_risk_within_days)

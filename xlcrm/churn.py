@@ -4,38 +4,31 @@
 (seed 000); "95% of dissatisfied customers never complain, they just buy less or leave"
 (seed 003). ``score`` gives one row per customer with at least one order.
 
-How Churn Risk (0-100) is made (all in points, each shown in its own column):
-1. **Model**: BG/NBD (``xlcrm.bgnbd``) fitted on this book's order days gives q, the chance
-   of no order in the next h = ``churn_horizon_days``, in two forms: exact,
-   1 - P(alive)(1 - ((alpha+T)/(alpha+T+h))^(r+x)), and at the customer's current expected
-   buying rate, exp(-h x P(alive)(r+x)/(alpha+T)). On data that follow BG/NBD the exact
-   form ranks "will not order again" best; on real retail data (CDNOW) the at-rate form
-   does, and beats BG/NBD's expected purchases and plain recency
-   (``benchmarks/bench_churn.py``). So each book decides on its own earlier history
-   (``_choose_blend``: refit before a cut-off, score who ordered after it) how much of
-   the exact form to blend in (logit space). One-time buyers have P(alive) = 1 in BG/NBD,
-   so for them the modified-BG/NBD value is used (dropout may follow the first order,
-   judged against the base's purchase rate); an old one-time buyer scores high.
-   If the model cannot be fitted (too little history), q comes from recency against the
-   customer's own rhythm instead: q = 1 - exp(-max(0, days/gap - 1) / 2), and Reasons say so.
-   q is split in two columns: **Model** = q had the customer ordered on rhythm (days since
-   the last order no more than the usual gap); **Overdue** = the rest, explained as
-   "45 days since the last order; usually orders every 12 days".
-2. **Signals** raise the risk by noisy-OR: risk <- risk + (100 - risk) x strength, in a fixed
-   order; each column holds the points that signal added, so the columns sum to the risk.
-   Overdue against a steady rhythm (BG/NBD treats buying as random, B2B customers often
-   order like clockwork; added to the Overdue column), buying less (recent ``recent_days``
-   against the customer's own earlier rate, while still ordering), complaints (open,
-   overdue, dissatisfied follow-up), delivery problems (returns, short, late), overdue or
-   late-paid receivables, the owning rep gone, a manual flag in the master.
-3. **Lost**: a customer classified Lost is High whatever else: risk <- max(risk,
-   high + (100 - high) x LOST_LIFT x risk / 100), high = ``risk_high`` (their order among
-   themselves kept; Lost customers the model already rates higher are not moved).
-Risk Level: High from ``risk_high``, Medium from ``risk_medium``, else Low.
+Churn Risk (0-100) is the chance, in %, that the customer places no order within its
+**warning window** (``rhythm_and_horizon``: 3 usual gaps between its orders, 30-365 days;
+``churn_horizon_days`` > 0 fixes it), from a small logistic model whose weights are learnt
+on this book's own past (``xlcrm.churn_score``; documented default weights when the past
+is too short, and the dashboard says so). Its inputs:
+- **Model**: BG/NBD (``xlcrm.bgnbd``) fitted on this book's order days gives P(no order in
+  the window) in two forms, exact, 1 - P(alive)(1 - ((alpha+T)/(alpha+T+h))^(r+x)), and at
+  the current buying rate, exp(-h x P(alive)(r+x)/(alpha+T)); with the frequency and the
+  days since the last order against the usual gap. Without a model (too little history),
+  recency against the rhythm stands in: q = 1 - exp(-max(0, days/gap - 1) / 2).
+- **Signals** (``xlcrm.churn_signals``): a steady rhythm broken, buying less, complaints,
+  delivery problems, overdue or late-paid receivables, the rep gone, a manual flag.
+The points are split into columns that add up to the risk: **Model** = the risk had the
+customer ordered on rhythm (days since the last order no more than the usual gap);
+**Overdue** = what the silence beyond it adds ("45 days since the last order; usually
+orders every 12 days"); then what each signal adds in turn (in logit space, then in points).
+**Lost**: a customer classified Lost is High whatever else: risk <- max(risk,
+high + (100 - high) x LOST_LIFT x risk / 100), high = ``risk_high`` (their order among
+themselves kept). Risk Level: High from ``risk_high``, Medium from ``risk_medium``, else Low.
 Expected Loss = value at stake (revenue of the last 12 months x the customer's margin,
 profit / revenue where known, else the book's margin, else revenue) x Churn Risk / 100.
-P(alive) is BG/NBD's, with the one-time-buyer value above (or, without a model,
-exp(-max(0, days/gap - 1) / 2)).
+P(alive) is BG/NBD's for repeat buyers; for one-time buyers the share of this book's
+customers who came back after as long a silence (``_one_time_p_alive``); blank without a
+model. The sheet lists active customers first (largest expected loss on top), then the
+Lost ones (largest win-back worth on top), with a Status column.
 """
 
 from __future__ import annotations
@@ -49,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlcrm import churn_score as cs
 from xlcrm import churn_signals as sig
 from xlcrm.bgnbd import BGNBD
 from xlcrm.errors import ModelError
@@ -133,7 +127,6 @@ RHYTHM_SEGMENT_MIN = 3  # steady customers a tier needs before its median gap st
 HORIZON_GAPS = 3.0  # the warning window is this many usual gaps (as the lost rule) ...
 HORIZON_MIN_DAYS, HORIZON_MAX_DAYS = 30, 365  # ... within these bounds
 MIN_SECOND_ORDERS = 20  # customers with a second order needed to read one-time buyers' P(alive) off the book
-BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)  # weights of the exact P(no order) tried by _choose_blend
 
 _UNCONTROLLABLE = ("搬迁", "迁", "改行", "转行", "转产", "破产", "倒闭", "注销", "停业", "关闭", "去世",
                    "moved", "relocat", "changed business", "bankrupt", "closed", "out of business",
@@ -232,8 +225,10 @@ def rhythm_and_horizon(own_gap: pd.Series, n_gaps: pd.Series, segment: pd.Series
 
 
 def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Timestamp,
-                horizon: np.ndarray) -> tuple[pd.DataFrame, ModelError | None]:
-    """q now, q had the customer been on rhythm, P(alive), expected purchases (90 days)."""
+                horizon: np.ndarray, *, extras: bool = True) -> tuple[pd.DataFrame, ModelError | None]:
+    """The model features now and had the customer been on rhythm (``cs.MODEL``, with suffixes
+    ``_now`` / ``_ok``), q_now (P(no order in the window) at the current rate, for the
+    reasons), and with ``extras`` P(alive) and expected purchases (90 days)."""
     g = days.groupby("customer_key")["day"]
     first, last, n = g.min().reindex(keys), g.max().reindex(keys), g.size().reindex(keys)
     x = (n - 1).to_numpy(float)
@@ -244,39 +239,60 @@ def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Tim
     # On rhythm: last order no longer ago than the usual gap (one-time buyers: first order).
     since_ok = np.minimum(since, gp)
     out = pd.DataFrame(index=keys)
+    note = None
     try:
         model = BGNBD().fit(x, tx, T)
-        blend = _choose_blend(days, asof, float(np.median(horizon)))
-        q_now = _q(model, horizon, x, tx, T, blend)
         tx_ok = np.where(x > 0, T - since_ok, 0.0)
         T_ok = np.where(x > 0, T, np.minimum(T, since_ok))
-        q_ok = _q(model, horizon, x, tx_ok, T_ok, blend)
-        pa = model.p_alive_or_substitute(x, tx, T)
-        once = _one_time_p_alive(days, asof)
-        out["p_alive_basis"] = np.where(x > 0, "bgnbd", "mbgnbd")
-        if once is not None:
-            pa = np.where(x > 0, pa, once(since))
-            out["p_alive_basis"] = np.where(x > 0, "bgnbd", "comeback")
-        out["p_alive"] = pa
-        out["expected_purchases_90"] = model.expected_purchases(90.0, x, tx, T)
-        note = None
-        out.attrs["params"] = {**(model.params_ or {}), "blend": blend}
+        for suffix, (a_tx, a_T) in (("now", (tx, T)), ("ok", (tx_ok, T_ok))):
+            rate_q, exact_q = _q_forms(model, horizon, x, a_tx, a_T)
+            out[f"rate_{suffix}"] = cs.logit(rate_q)
+            out[f"exact_{suffix}"] = cs.logit(exact_q)
+            if suffix == "now":
+                out["q_now"] = rate_q
+        out.attrs["params"] = dict(model.params_ or {})
+        if extras:
+            pa = model.p_alive_or_substitute(x, tx, T)
+            once = _one_time_p_alive(days, asof)
+            out["p_alive_basis"] = np.where(x > 0, "bgnbd", "mbgnbd")
+            if once is not None:
+                pa = np.where(x > 0, pa, once(since))
+                out["p_alive_basis"] = np.where(x > 0, "bgnbd", "comeback")
+            out["p_alive"] = pa
+            out["expected_purchases_90"] = model.expected_purchases(90.0, x, tx, T)
     except ModelError as exc:
         note = exc
         log.info("churn: %s", exc)
-        ratio = since / np.maximum(gp, 1.0)
-        q_now = 1 - np.exp(-np.maximum(0.0, ratio - 1) / 2)
-        q_ok = np.zeros_like(q_now)
+        # Without a model: recency against the customer's rhythm, q = 1 - exp(-max(0, d/gap - 1) / 2).
+        for suffix, d in (("now", since), ("ok", since_ok)):
+            q = 1 - np.exp(-np.maximum(0.0, d / np.maximum(gp, 1.0) - 1) / 2)
+            out[f"rate_{suffix}"] = out[f"exact_{suffix}"] = cs.logit(q)
+            if suffix == "now":
+                out["q_now"] = q
         # No model, no probability: a heuristic shown under the header "P(alive)" would not
         # mean what the header says (DESIGN invariant 3). Blank, with a note per row.
         out["p_alive"] = np.nan
         out["p_alive_basis"] = "none"
         out["expected_purchases_90"] = np.nan
-    q_ok = np.minimum(q_ok, q_now)
-    out["q_now"], out["q_ok"] = q_now, q_ok
+    out["overdue_now"] = np.log1p(since / np.maximum(gp, 1.0))
+    out["overdue_ok"] = np.log1p(since_ok / np.maximum(gp, 1.0))
+    out["frequency_now"] = out["frequency_ok"] = np.log1p(x)
     out["days_since_last"] = since
     out["x"] = x
     return out, note
+
+
+def _q_forms(model: BGNBD, h: np.ndarray, x: np.ndarray, tx: np.ndarray,
+             T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """P(no order in the next h days) at the current buying rate, exp(-h x rate), and exactly,
+    1 - P(alive) (1 - ((alpha+T)/(alpha+T+h))^(r+x)). On data that follow BG/NBD the exact
+    form ranks "will not order again" best, on real retail data (CDNOW) the rate form: the
+    calibration weighs both for each book."""
+    p = model.params_ or {}
+    at_rate = np.exp(-h * model.current_rate(x, tx, T))
+    pa = model.p_alive_or_substitute(x, tx, T)
+    none_if_alive = np.exp((p["r"] + x) * (np.log(p["alpha"] + T) - np.log(p["alpha"] + T + h)))
+    return at_rate, 1 - pa * (1 - none_if_alive)
 
 
 def _one_time_p_alive(days: pd.DataFrame, asof: pd.Timestamp) -> Any:
@@ -308,67 +324,6 @@ def _one_time_p_alive(days: pd.DataFrame, asof: pd.Timestamp) -> Any:
         s_d = np.where(i >= 0, surv[np.maximum(i, 0)], 1.0)
         return np.where(s_d > 0, (s_d - s_end) / np.where(s_d > 0, s_d, 1.0), 0.0).clip(0, 1)
     return p
-
-
-def _q(model: BGNBD, h: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray, blend: float) -> np.ndarray:
-    """P(no order in the next h days): the exact BG/NBD value and the at-current-rate value, blended.
-
-    exact = 1 - P(alive) (1 - ((alpha+T)/(alpha+T+h))^(r+x)); at the current rate =
-    exp(-h x rate). ``blend`` weighs the exact one (in logit space; see ``_choose_blend``).
-    """
-    at_rate = np.exp(-h * model.current_rate(x, tx, T))
-    if blend <= 0:
-        return at_rate
-    p = model.params_ or {}
-    pa = model.p_alive_or_substitute(x, tx, T)
-    none_if_alive = np.exp((p["r"] + x) * (np.log(p["alpha"] + T) - np.log(p["alpha"] + T + h)))
-    exact = np.clip(1 - pa * (1 - none_if_alive), 1e-12, 1 - 1e-12)
-    at_rate = np.clip(at_rate, 1e-12, 1 - 1e-12)
-    def logit(p: np.ndarray) -> np.ndarray:
-        return np.log(p) - np.log1p(-p)
-
-    # numpy's logistic, not scipy's: importing scipy.special costs more than this whole step
-    return 1.0 / (1.0 + np.exp(-(blend * logit(exact) + (1 - blend) * logit(at_rate))))
-
-
-def _choose_blend(days: pd.DataFrame, asof: pd.Timestamp, horizon: float) -> float:
-    """How much to trust BG/NBD's exact P(no order) over its at-current-rate form, for this book.
-
-    Which ranks "will not order again" better depends on how well the model fits: on data
-    that follow BG/NBD the exact value does; on real retail data (CDNOW) the current rate
-    does. So the book's own history decides: refit on orders up to as-of minus
-    max(horizon, a quarter of the history), and keep the blend whose ranking best predicts
-    who did not order after that (ROC AUC), only if it beats the at-rate form by 0.001.
-    Uses nothing after the as-of date. 0 when there is too little history to tell.
-    """
-    start = days["day"].min()
-    cut = asof - pd.Timedelta(days=max(horizon, (asof - start).days // 4))
-    before = days[days["day"] <= cut]
-    if before.empty:
-        return 0.0
-    g = before.groupby("customer_key")["day"]
-    first, last, n = g.min(), g.max(), g.size()
-    x = (n - 1).to_numpy(float)
-    T = (cut - first).dt.days.to_numpy(float)
-    tx = (last - first).dt.days.to_numpy(float)
-    quiet = ~first.index.isin(days.loc[days["day"] > cut, "customer_key"].unique())
-    if quiet.all() or not quiet.any():
-        return 0.0
-    try:
-        model = BGNBD().fit(x, tx, T)
-    except ModelError:
-        return 0.0
-    aucs = {w: _auc(quiet, _q(model, horizon, x, tx, T, w)) for w in BLENDS}
-    best = max(BLENDS, key=lambda w: aucs[w])
-    return best if aucs[best] >= aucs[0.0] + 0.001 else 0.0
-
-
-def _auc(positive: np.ndarray, score: np.ndarray) -> float:
-    """ROC AUC by the Mann-Whitney rank sum (ties count half)."""
-    ranks = pd.Series(score).rank(method="average").to_numpy()  # = scipy's rankdata
-    n1 = int(positive.sum())
-    n0 = len(positive) - n1
-    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
 # ---- the churn table -------------------------------------------------------------------------
@@ -413,6 +368,132 @@ def _customer_view(customers: pd.DataFrame | None, master: pd.DataFrame | None, 
     return view
 
 
+_SIGNAL_FEATURES = {"pts_buying_less": "buying_less", "pts_complaints": "complaints",
+                    "pts_deliveries": "deliveries", "pts_receivables": "receivables", "pts_rep": "rep",
+                    "pts_manual": "manual"}
+
+
+def _features(o: pd.DataFrame, days: pd.DataFrame, frames: Frames, register: pd.DataFrame | None,
+              keys: pd.Index, gap: pd.Series, horizon: np.ndarray, rep: pd.Series | None, settings: Any,
+              at: pd.Timestamp, lang: Lang, *, extras: bool = True
+              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, ModelError | None, dict[str, pd.Series]]:
+    """The score's features (``churn_score.FEATURES``) as of ``at``, from orders up to ``at``:
+    now and (model part) had the customer been on rhythm; the model frame, its problem,
+    and each signal's sentence. ``rep`` None: no rep or manual flag (no dated history)."""
+    m, note = _model_part(days, keys, gap, at, horizon, extras=extras)
+    X = pd.DataFrame({c: m[f"{c}_now"] for c in cs.MODEL}, index=keys)
+    X_ok = pd.DataFrame({c: m[f"{c}_ok"] for c in cs.MODEL}, index=keys)
+    X["rhythm"] = sig.rhythm(days, keys, m["days_since_last"].to_numpy(float), gap)
+    texts: dict[str, pd.Series] = {}
+    if rep is None:
+        parts = [("pts_buying_less", *sig.buying_less(o, keys, at, int(settings.recent_days), lang)),
+                 ("pts_complaints", *sig.complaints(register, keys, at, int(settings.signal_window_days), lang)),
+                 ("pts_deliveries", *sig.deliveries(frames.deliveries, keys, at, int(settings.signal_window_days),
+                                                    lang)),
+                 ("pts_receivables", *sig.receivables(o, keys, at, int(settings.receivable_grace_days),
+                                                      int(settings.signal_window_days), lang))]
+    else:
+        parts = sig.all_signals(o, frames, register, keys, rep, settings, at, lang)
+    for key, strength, text in parts:
+        X[_SIGNAL_FEATURES[key]] = strength.to_numpy(float)
+        texts[key] = text
+    for name in cs.SIGNALS:
+        if name not in X.columns:
+            X[name] = 0.0
+    return X[cs.FEATURES], X_ok, m, note, texts
+
+
+def _register_at(register: pd.DataFrame | None, at: pd.Timestamp) -> pd.DataFrame | None:
+    """The complaint register as it stood on ``at``: received by then, open unless closed by then."""
+    if register is None or "customer_key" not in register.columns:
+        return None
+    reg = register.copy()
+    received = pd.to_datetime(sig.column(reg, "received"), errors="coerce")
+    closed = pd.to_datetime(sig.column(reg, "closed"), errors="coerce")
+    keep = (received.isna() | (received <= at)).to_numpy()
+    reg = reg[keep]
+    reg["is_open"] = (closed.isna() | (closed > at)).to_numpy()[keep]
+    reg["overdue"] = "No"  # whether it was overdue then is not recorded
+    if "is_dissatisfied" not in reg.columns:
+        said = sig.column(reg, "satisfaction", "").astype(str).str.lower()
+        reg["is_dissatisfied"] = said.str.contains("不满|dissatisf|unsatisf", regex=True)
+    return reg
+
+
+def _past(o: pd.DataFrame, frames: Frames, register: pd.DataFrame | None, settings: Any, cut: pd.Timestamp,
+          window: float, lang: Lang) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
+    """Features at ``cut`` (window ``window`` for everyone), who then stopped (no order in the
+    ``window`` days after), and who was still active at the cut (not Lost by the lifecycle rule)."""
+    before = o[o["day"] <= cut]
+    if before.empty:
+        return None
+    days = before[["customer_key", "day"]].drop_duplicates()
+    keys = pd.Index(sorted(days["customer_key"].unique()), name="customer_key")
+    st = sig.gap_stats(days).reindex(keys)
+    own = st["median"].where(st["median"] > 0)
+    gap, _ = rhythm_and_horizon(own, st["n"].fillna(0), pd.Series(np.nan, index=keys), settings)
+    h = np.full(len(keys), window)
+    X, _, m, note, _ = _features(before, days, frames, _register_at(register, cut), keys, gap, h, None,
+                                 settings, cut, lang, extras=False)
+    if note is not None:
+        return None
+    after = o[(o["day"] > cut) & (o["day"] <= cut + pd.Timedelta(days=window))]
+    stopped = ~keys.isin(after["customer_key"].unique())
+    limit = np.fmax(float(settings.lost_min_days), float(settings.lost_gap_multiple) * own.to_numpy(float))
+    active = m["days_since_last"].to_numpy(float) <= limit
+    return X, stopped, active
+
+
+def _calibrate(o: pd.DataFrame, frames: Frames, register: pd.DataFrame | None, settings: Any,
+               asof: pd.Timestamp, window: float, note: ModelError | None,
+               lang: Lang) -> tuple[dict[str, float], dict[str, Any]]:
+    """Weights learnt at as-of minus the window, and the backtest in words (see ``churn_score``).
+
+    The backtest is out of time where the history allows: weights learnt one window earlier
+    score the customers at the cut, and we count how many of those who then stopped (active
+    before) were in the top fifth. Otherwise it is measured on the rows the weights were
+    learnt from, and says so."""
+    window = float(max(1.0, round(window)))
+    cut = asof - pd.Timedelta(days=window)
+    info: dict[str, Any] = {"calibrated": False, "window": window, "cut": cut}
+    past = None if note is not None else _past(o, frames, register, settings, cut, window, lang)
+    if past is None or not cs.enough(past[1]):
+        n = 0 if past is None else len(past[1])
+        k = 0 if past is None else int(past[1].sum())
+        info["text"] = t(lang, "Churn Risk uses the default weights: too little history before {c:%Y-%m-%d} to learn "
+                               "them from this book ({n} customers, {k} of whom then stopped; needs {mn} and {mk})",
+                         "流失风险使用默认权重: {c:%Y-%m-%d} 之前的历史太少, 无法从本工作簿学习权重 ({n} 个客户, "
+                         "其中 {k} 个之后停止下单; 需要 {mn} 个和 {mk} 个)", c=cut, n=n, k=k,
+                         mn=cs.MIN_CUSTOMERS, mk=cs.MIN_CLASS)
+        return dict(cs.DEFAULT_WEIGHTS), info
+    X, stopped, active = past
+    earlier = _past(o, frames, register, settings, cut - pd.Timedelta(days=window), window, lang)
+    out_of_time = earlier is not None and cs.enough(earlier[1])
+    prior = cs.PRIORS[0]
+    w_eval = None
+    if out_of_time:  # the strongest pull towards the defaults that ranks best, out of time
+        best = -1.0
+        for p in cs.PRIORS:
+            w_p = cs.fit(earlier[0], earlier[1], p)
+            a = cs.auc(stopped, cs.score(X, w_p))
+            if a > best + 1e-4:
+                best, prior, w_eval = a, p, w_p
+    w = cs.fit(X, stopped, prior)
+    w_eval = w if w_eval is None else w_eval
+    s = cs.score(X, w_eval)
+    caught = stopped & active
+    share = cs.top_share(caught, np.where(active, s, -np.inf)) if caught.any() else float("nan")
+    info.update(calibrated=True, customers=len(stopped), stopped=int(caught.sum()), top_fifth=share, prior=prior,
+                auc=cs.auc(stopped[active], s[active]) if active.any() else float("nan"), out_of_time=out_of_time)
+    how = (t(lang, "with weights learnt only from the history before", "权重只用此前的历史学得") if out_of_time
+           else t(lang, "on the same history the weights were learnt from", "在学习权重所用的同一段历史上"))
+    info["text"] = t(lang, "Of the {k} active customers who stopped ordering in the {d:.0f} days after {c:%Y-%m-%d}, "
+                           "this score ({how}) had {p:.0%} in its top fifth (AUC {a:.2f})",
+                     "{c:%Y-%m-%d} 之后 {d:.0f} 天内停止下单的 {k} 个在册客户中, 本评分 ({how}) 把 {p:.0%} 排在前五分之一 "
+                     "(AUC {a:.2f})", k=int(caught.sum()), d=window, c=cut, how=how, p=share, a=info["auc"])
+    return w, info
+
+
 def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFrame | None, settings: Any,
           asof: Any, lang: Lang = "zh") -> pd.DataFrame:
     """Churn Risk, Risk Level, P(alive), Reasons and Expected Loss per customer with an order.
@@ -440,36 +521,37 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
     n_gaps = sig.gap_stats(days)["n"].reindex(keys).fillna(0)
     segment = view["tier"] if "tier" in view.columns else pd.Series(np.nan, index=keys)
     gap, horizon = rhythm_and_horizon(own_gap, n_gaps, segment, settings)
-    m, note = _model_part(days, keys, gap, asof_ts, horizon)
 
     out = pd.DataFrame(index=keys)
     for name in _TEXT_COLS:
         v = view[name] if name in view.columns else pd.Series(np.nan, index=keys)
         out[name] = [sig.text_of(x) or (k if name in ("customer_id", "customer") else "-")
                      for k, x in zip(keys, v.tolist())]
+    rep = out["rep"].where(out["rep"] != "-", "")
+    X, X_ok, m, note, texts = _features(o, days, frames, complaints, keys, gap, horizon, rep, settings, asof_ts,
+                                        lang)
     out["days_since_last"] = m["days_since_last"].astype(int)
     out["usual_gap_days"] = gap.round(1)
     out["horizon_days"] = horizon
     out["p_alive"] = m["p_alive"].clip(0, 1)  # blank (NaN) where there is no model
     out["expected_purchases_90"] = m["expected_purchases_90"].clip(lower=0)
 
-    risk = 100 * m["q_ok"].to_numpy(float)
+    # Weights from this book's past (churn_score); then the risk in points, part by part:
+    # model (as if on rhythm), overdue (the rest of the model part and a broken steady rhythm),
+    # then each warning sign in turn. Each column holds what its part added: they sum to the risk.
+    w, backtest = _calibrate(o, frames, complaints, settings, asof_ts, float(np.median(horizon)), note, lang)
+    z_ok = w["intercept"] + cs.linear(X_ok, w, cs.MODEL)
+    z = np.maximum(z_ok, w["intercept"] + cs.linear(X, w, cs.MODEL + ["rhythm"]))
+    risk = 100 * cs.expit(z_ok)
     pts = {"pts_model": risk.copy()}
-    new = 100 * m["q_now"].to_numpy(float)
-    new = np.maximum(new, risk)
-    days_since = m["days_since_last"].to_numpy(float)
-    new = new + (100 - new) * sig.rhythm(days, keys, days_since, gap)
+    new = 100 * cs.expit(z)
     pts["pts_overdue"] = new - risk
     risk = new
-
-    sigs = sig.all_signals(o, frames, complaints, keys, out["rep"].where(out["rep"] != "-", ""), settings,
-                           asof_ts, lang)
-    texts: dict[str, pd.Series] = {}
-    for key, strength, text in sigs:
-        add = (100 - risk) * strength.to_numpy(float)
-        pts[key] = add
-        risk = risk + add
-        texts[key] = text
+    for key, name in _SIGNAL_FEATURES.items():
+        z = z + w[name] * X[name].to_numpy(float)
+        new = 100 * cs.expit(z)
+        pts[key] = new - risk
+        risk = new
     lost = (out["lifecycle"] == "Lost").to_numpy()
     high = float(settings.risk_high)
     lifted = np.where(lost, np.maximum(risk, high + (100 - high) * LOST_LIFT * risk / 100), risk)
@@ -515,6 +597,8 @@ def score(frames: Frames, customers: pd.DataFrame | None, complaints: pd.DataFra
                         lost))
     out = out[cols].iloc[order]
     out.attrs["model"] = m.attrs.get("params")
+    out.attrs["weights"] = cs.describe(w)
+    out.attrs["backtest"] = backtest
     if note:
         out.attrs["note"] = note.text(lang)
     return out
