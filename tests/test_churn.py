@@ -551,3 +551,60 @@ def test_few_orders_borrow_the_rhythm_of_their_tier():
     steady_major = [churn.loc[k, "usual_gap_days"] for k in ("B00", "B01", "B02")]
     assert churn.loc["TWO", "usual_gap_days"] == pytest.approx(np.median(steady_major), abs=0.05)
     assert churn.loc["TWO", "horizon_days"] == max(30, round(3 * churn.loc["TWO", "usual_gap_days"]))
+
+
+# ---- the score calibrated on the book's own past (issue 13) ------------------------------------
+def test_default_weights_when_the_past_is_too_short_and_it_says_so():
+    from xlcrm import churn_score as cs
+    churn = run(base_rows(), "zh")
+    bt = churn.attrs["backtest"]
+    assert not bt["calibrated"] and churn.attrs["weights"] == cs.describe(cs.DEFAULT_WEIGHTS)
+    assert bt["text"].startswith("流失风险使用默认权重") and "需要 50 个和 10 个" in bt["text"]
+    assert headline(churn, S, "zh")["backtest"] == bt["text"]
+
+
+def test_fit_recovers_the_weights_of_a_known_logistic_model():
+    # Data drawn from a logistic model with known weights; a weak prior lets the data decide.
+    from xlcrm import churn_score as cs
+    rng = np.random.default_rng(5)
+    n = 20_000
+    X = pd.DataFrame({c: np.zeros(n) for c in cs.FEATURES})
+    X["rate"] = rng.normal(0, 1.5, n)
+    X["frequency"] = rng.exponential(1.0, n)
+    X["complaints"] = rng.choice([0.0, 0.3], n, p=[0.8, 0.2])
+    true = {"intercept": -0.5, "rate": 0.8, "frequency": -0.6, "complaints": 5.0}
+    z = true["intercept"] + sum(true[c] * X[c] for c in ("rate", "frequency", "complaints"))
+    y = rng.random(n) < 1 / (1 + np.exp(-z))
+    w = cs.fit(X, y, prior=1.0)
+    for c, v in true.items():
+        assert w[c] == pytest.approx(v, abs=0.15), c
+    assert w["rep"] == cs.DEFAULT_WEIGHTS["rep"]  # undated: never learnt
+    assert cs.fit(X, y, prior=1.0) == w  # deterministic
+
+
+def test_weights_follow_the_signal_that_came_before_customers_stopped():
+    # 120 customers order about every 10 days. Group A stopped after END-60 and B after END-30, each
+    # with an open complaint ten days before; group C goes on. Late deliveries are spread over
+    # everyone alike. The book's past should weigh complaints above deliveries.
+    rows, complaints, deliveries = [], [], []
+    rng = np.random.default_rng(2)
+    for i in range(120):
+        key = f"K{i:03d}"
+        group = "A" if i < 30 else "B" if i < 60 else "C"
+        stop = {"A": 60, "B": 30, "C": 0}[group]
+        ages = np.cumsum(rng.integers(3, 18, size=45)) - 8  # about every 10 days, not like clockwork
+        dates = sorted(END - pd.Timedelta(days=int(a)) for a in ages if 0 <= a < 420)
+        rows += _orders(key, [d for d in dates if d <= END - pd.Timedelta(days=stop)], 1_000)
+        if group != "C":
+            complaints.append({"complaint_id": key, "customer_key": key, "received": END - pd.Timedelta(days=stop + 10),
+                               "is_open": True, "overdue": "No", "is_dissatisfied": False, "closed": pd.NaT})
+        if rng.random() < 0.4:
+            day = END - pd.Timedelta(days=int(rng.choice([45, 75])))
+            deliveries.append({"customer_key": key, "ship_date": day, "promised_date": day - pd.Timedelta(days=3),
+                               "received_date": day + pd.Timedelta(days=2), "quantity": 10, "ordered_qty": 10,
+                               "returned_qty": 0})
+    churn = run(rows, complaints=pd.DataFrame(complaints), deliveries=pd.DataFrame(deliveries))
+    bt, w = churn.attrs["backtest"], churn.attrs["weights"]
+    assert bt["calibrated"] and bt["out_of_time"]
+    assert w["complaints"] > w["deliveries"]
+    assert bt["top_fifth"] > 0.3 and "in its top fifth" in bt["text"]

@@ -95,3 +95,14 @@ def test_a_model_problem_is_said_once_on_console_dashboard_and_issues_not_per_ro
     churn = _table(wb["流失预警"])
     assert all("BG/NBD" not in r["原因"] for r in churn)
     assert all(r["存活概率"] is None and r["存活概率说明"].startswith("未估计") for r in churn)
+
+
+def test_the_backtest_is_said_in_words_on_console_and_dashboard(demo_zh):
+    out, printed = demo_zh
+    said = re.search(r"流失评分: (.+)", printed).group(1)
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\d) 之后 (\d+) 天内停止下单的 (\d+) 个在册客户中, 本评分 \(权重只用此前的历史学得\) "
+                     r"把 (\d+)% 排在前五分之一 \(AUC 0\.\d\d\)", said)
+    assert m, said
+    dash = {r["指标"]: r for r in _table(openpyxl.load_workbook(out)["客户看板"])}
+    row = dash["流失评分回测"]
+    assert row["说明"] == said and round(row["数值"] * 100) == int(m.group(4))

@@ -225,7 +225,8 @@ def rhythm_and_horizon(own_gap: pd.Series, n_gaps: pd.Series, segment: pd.Series
 
 
 def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Timestamp,
-                horizon: np.ndarray, *, extras: bool = True) -> tuple[pd.DataFrame, ModelError | None]:
+                horizon: np.ndarray, *, extras: bool = True,
+                use_model: bool = True) -> tuple[pd.DataFrame, ModelError | None]:
     """The model features now and had the customer been on rhythm (``cs.MODEL``, with suffixes
     ``_now`` / ``_ok``), q_now (P(no order in the window) at the current rate, for the
     reasons), and with ``extras`` P(alive) and expected purchases (90 days)."""
@@ -241,6 +242,8 @@ def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Tim
     out = pd.DataFrame(index=keys)
     note = None
     try:
+        if not use_model:  # the past of a book whose model failed today is described the same way
+            raise ModelError("not used")
         model = BGNBD().fit(x, tx, T)
         tx_ok = np.where(x > 0, T - since_ok, 0.0)
         T_ok = np.where(x > 0, T, np.minimum(T, since_ok))
@@ -261,7 +264,7 @@ def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Tim
             out["p_alive"] = pa
             out["expected_purchases_90"] = model.expected_purchases(90.0, x, tx, T)
     except ModelError as exc:
-        note = exc
+        note = exc if use_model else None
         log.info("churn: %s", exc)
         # Without a model: recency against the customer's rhythm, q = 1 - exp(-max(0, d/gap - 1) / 2).
         for suffix, d in (("now", since), ("ok", since_ok)):
@@ -276,6 +279,7 @@ def _model_part(days: pd.DataFrame, keys: pd.Index, gap: pd.Series, asof: pd.Tim
         out["expected_purchases_90"] = np.nan
     out["overdue_now"] = np.log1p(since / np.maximum(gp, 1.0))
     out["overdue_ok"] = np.log1p(since_ok / np.maximum(gp, 1.0))
+    out["recency_now"], out["recency_ok"] = np.log1p(since), np.log1p(since_ok)
     out["frequency_now"] = out["frequency_ok"] = np.log1p(x)
     out["days_since_last"] = since
     out["x"] = x
@@ -375,12 +379,12 @@ _SIGNAL_FEATURES = {"pts_buying_less": "buying_less", "pts_complaints": "complai
 
 def _features(o: pd.DataFrame, days: pd.DataFrame, frames: Frames, register: pd.DataFrame | None,
               keys: pd.Index, gap: pd.Series, horizon: np.ndarray, rep: pd.Series | None, settings: Any,
-              at: pd.Timestamp, lang: Lang, *, extras: bool = True
+              at: pd.Timestamp, lang: Lang, *, extras: bool = True, use_model: bool = True
               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, ModelError | None, dict[str, pd.Series]]:
     """The score's features (``churn_score.FEATURES``) as of ``at``, from orders up to ``at``:
     now and (model part) had the customer been on rhythm; the model frame, its problem,
     and each signal's sentence. ``rep`` None: no rep or manual flag (no dated history)."""
-    m, note = _model_part(days, keys, gap, at, horizon, extras=extras)
+    m, note = _model_part(days, keys, gap, at, horizon, extras=extras, use_model=use_model)
     X = pd.DataFrame({c: m[f"{c}_now"] for c in cs.MODEL}, index=keys)
     X_ok = pd.DataFrame({c: m[f"{c}_ok"] for c in cs.MODEL}, index=keys)
     X["rhythm"] = sig.rhythm(days, keys, m["days_since_last"].to_numpy(float), gap)
@@ -421,7 +425,7 @@ def _register_at(register: pd.DataFrame | None, at: pd.Timestamp) -> pd.DataFram
 
 
 def _past(o: pd.DataFrame, frames: Frames, register: pd.DataFrame | None, settings: Any, cut: pd.Timestamp,
-          window: float, lang: Lang) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
+          window: float, lang: Lang, use_model: bool) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
     """Features at ``cut`` (window ``window`` for everyone), who then stopped (no order in the
     ``window`` days after), and who was still active at the cut (not Lost by the lifecycle rule)."""
     before = o[o["day"] <= cut]
@@ -434,7 +438,7 @@ def _past(o: pd.DataFrame, frames: Frames, register: pd.DataFrame | None, settin
     gap, _ = rhythm_and_horizon(own, st["n"].fillna(0), pd.Series(np.nan, index=keys), settings)
     h = np.full(len(keys), window)
     X, _, m, note, _ = _features(before, days, frames, _register_at(register, cut), keys, gap, h, None,
-                                 settings, cut, lang, extras=False)
+                                 settings, cut, lang, extras=False, use_model=use_model)
     if note is not None:
         return None
     after = o[(o["day"] > cut) & (o["day"] <= cut + pd.Timedelta(days=window))]
@@ -456,7 +460,9 @@ def _calibrate(o: pd.DataFrame, frames: Frames, register: pd.DataFrame | None, s
     window = float(max(1.0, round(window)))
     cut = asof - pd.Timedelta(days=window)
     info: dict[str, Any] = {"calibrated": False, "window": window, "cut": cut}
-    past = None if note is not None else _past(o, frames, register, settings, cut, window, lang)
+    # Without a model today, the past is described without it too (recency against rhythm).
+    use_model = note is None
+    past = _past(o, frames, register, settings, cut, window, lang, use_model)
     if past is None or not cs.enough(past[1]):
         n = 0 if past is None else len(past[1])
         k = 0 if past is None else int(past[1].sum())
@@ -467,7 +473,7 @@ def _calibrate(o: pd.DataFrame, frames: Frames, register: pd.DataFrame | None, s
                          mn=cs.MIN_CUSTOMERS, mk=cs.MIN_CLASS)
         return dict(cs.DEFAULT_WEIGHTS), info
     X, stopped, active = past
-    earlier = _past(o, frames, register, settings, cut - pd.Timedelta(days=window), window, lang)
+    earlier = _past(o, frames, register, settings, cut - pd.Timedelta(days=window), window, lang, use_model)
     out_of_time = earlier is not None and cs.enough(earlier[1])
     prior = cs.PRIORS[0]
     w_eval = None
@@ -844,8 +850,9 @@ def _controllable(reason: str, lang: Lang) -> str:
 def headline(churn: pd.DataFrame, settings: Any, lang: Lang = "zh") -> dict[str, Any]:
     """The churn headline, at risk and lost counted apart: keys ``at_risk`` (active customers
     at High risk), ``at_risk_loss`` (their expected loss), ``lost`` (lifecycle Lost),
-    ``text`` ("N at risk (¥X expected loss), M already lost") and ``model_note`` (the model
-    problem in ``lang``, or "")."""
+    ``text`` ("N at risk (¥X expected loss), M already lost"), ``model_note`` (the model
+    problem in ``lang``, or ""), ``backtest`` (how the score did on the book's past, in words,
+    or that it uses the default weights) and ``backtest_top_fifth`` (the share, or NaN)."""
     if len(churn):
         lost = (churn["lifecycle"] == "Lost").to_numpy()
         high = ~lost & (churn["risk_level"] == "High").to_numpy()
@@ -857,8 +864,10 @@ def headline(churn: pd.DataFrame, settings: Any, lang: Lang = "zh") -> dict[str,
     n, m = int(high.sum()), int(lost.sum())
     text = t(lang, "{n} at risk ({c}{x:,.0f} expected loss), {m} already lost",
              "{n} 个在册客户高风险 (预计损失 {c}{x:,.0f}), {m} 个已流失", n=n, m=m, x=loss, c=cur)
+    bt = churn.attrs.get("backtest") or {}
     return {"at_risk": n, "at_risk_loss": loss, "lost": m, "text": text,
-            "model_note": str(churn.attrs.get("note") or "")}
+            "model_note": str(churn.attrs.get("note") or ""), "backtest": str(bt.get("text") or ""),
+            "backtest_top_fifth": float(bt.get("top_fifth", float("nan"))) if bt.get("calibrated") else float("nan")}
 
 
 def model_issue(churn: pd.DataFrame, lang: Lang) -> list[Issue]:

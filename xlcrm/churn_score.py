@@ -15,6 +15,7 @@ Features (logit scale where it is a probability, so weight 1 passes it through):
 - ``rate``: logit of BG/NBD's P(no order in the window) at the customer's current rate;
 - ``exact``: logit of BG/NBD's exact P(no order in the window);
 - ``overdue``: log(1 + days since the last order / usual gap);
+- ``recency``: log(1 + days since the last order);
 - ``frequency``: log(1 + repeat orders) (may weigh either way);
 - ``rhythm``: the steady-rhythm-broken strength of ``churn_signals.rhythm``;
 - the signal strengths of ``churn_signals.all_signals`` (buying less, complaints,
@@ -34,14 +35,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-MODEL = ["rate", "exact", "overdue", "frequency"]
+MODEL = ["rate", "exact", "overdue", "recency", "frequency"]
 SIGNALS = ["rhythm", "buying_less", "complaints", "deliveries", "receivables", "rep", "manual"]
 FEATURES = MODEL + SIGNALS
 UNDATED = {"rep", "manual"}  # no history to learn from
 SIGNED = {"frequency"}  # free sign; every other weight >= 0
 DEFAULT_SIGNAL_WEIGHT = 4.0  # + 4 logits at full strength: a 0.35 strength lifts 30% to about 57%
 DEFAULT_WEIGHTS: dict[str, float] = {"intercept": 0.0, "rate": 1.0, "exact": 0.0, "overdue": 0.0,
-                                     "frequency": 0.0, **{k: DEFAULT_SIGNAL_WEIGHT for k in SIGNALS}}
+                                     "recency": 0.0, "frequency": 0.0, **{k: DEFAULT_SIGNAL_WEIGHT for k in SIGNALS}}
 PRIORS = (80.0, 20.0, 5.0, 1.0)  # how many customers' evidence the default weights may count as
 MAX_SIGNAL_WEIGHT = 12.0  # a warning sign at full strength adds at most this many logits (a rare sign
 # that every one of its few customers followed by stopping must not become certainty)

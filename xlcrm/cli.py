@@ -174,6 +174,8 @@ def _print_report(report, *, quiet: bool) -> None:  # type: ignore[no-untyped-de
                         visits=sm.get("visits", 0), complaints=sm.get("complaints", 0)), markup=False)
         if sm.get("churn_model_note"):
             console.print(t(lang, "Churn model: {n}", "流失模型: {n}", n=sm["churn_model_note"]), markup=False)
+        if sm.get("churn_backtest"):
+            console.print(t(lang, "Churn score: {n}", "流失评分: {n}", n=sm["churn_backtest"]), markup=False)
         if report.backup:
             console.print(t(lang, "Previous version kept as {b}", "上一版本已备份到 {b}", b=report.backup))
     n = len(report.issues)

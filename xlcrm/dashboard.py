@@ -97,6 +97,9 @@ def build(*, frames: Frames, customers: pd.DataFrame, churn: pd.DataFrame, compl
     add("Churn warning", "流失预警", head["at_risk"], head["text"], head["text"])
     if head["model_note"]:
         rows.append((t(lang, "Churn model", "流失模型"), float("nan"), head["model_note"], "number"))
+    if head["backtest"]:
+        rows.append((t(lang, "Churn score backtest", "流失评分回测"), head["backtest_top_fifth"], head["backtest"],
+                     "pct"))
     for en, zh, val, kind in churn_mod.churn_cost_summary(customers, churn, settings, lang):
         note_en, note_zh = _CHURN_NOTES.get(en, ("", ""))
         rows.append((t(lang, en, zh), float(val), t(lang, note_en, note_zh, high=settings.risk_high),
