@@ -630,26 +630,23 @@ def _next_steps(out: pd.DataFrame, pts: dict[str, np.ndarray], lost: np.ndarray,
     within ``visit_days_lost`` (0: none planned); Low -> nothing beyond the usual rhythm."""
     keys = list(_STEPS)
     top = np.argmax(np.column_stack([pts[k] for k in keys]), axis=1)
-    level = out["risk_level"].tolist()
-    worth = out["winback_worth"].fillna(0.0).tolist()
-    steps, due = [], []
+    level = out["risk_level"].to_numpy(object)
+    worth = out["winback_worth"].fillna(0.0).to_numpy(float) > 0
+    zh = 1 if lang == "zh" else 0
+    # One sentence per (level, largest sign): a handful of templates, not one call per row.
+    visit = [t(lang, "visit: {a}", "上门拜访: {a}", a=_STEPS[k][zh]) for k in keys]
+    call = [t(lang, "call: {a}", "电话联系: {a}", a=_STEPS[k][zh]) for k in keys]
+    steps = np.where(level == "High", np.array(visit, dtype=object)[top],
+                     np.where(level == "Medium", np.array(call, dtype=object)[top],
+                              t(lang, "keep the usual rhythm", "按常规节奏维护")))
+    steps = np.where(lost, np.where(worth, t(lang, "win-back call: ask why they left", "挽回电话: 了解流失原因"),
+                                    t(lang, "none (no value on record)", "无 (无历史价值)")), steps)
     lost_days = int(settings.visit_days_lost)
-    for i in range(len(out)):
-        about = _STEPS[keys[top[i]]][1 if lang == "zh" else 0]
-        if lost[i]:
-            steps.append(t(lang, "win-back call: ask why they left", "挽回电话: 了解流失原因") if worth[i] > 0
-                         else t(lang, "none (no value on record)", "无 (无历史价值)"))
-            due.append(asof + pd.Timedelta(days=lost_days) if worth[i] > 0 and lost_days > 0 else pd.NaT)
-        elif level[i] == "High":
-            steps.append(t(lang, "visit: {a}", "上门拜访: {a}", a=about))
-            due.append(asof + pd.Timedelta(days=int(settings.high_risk_within_days)))
-        elif level[i] == "Medium":
-            steps.append(t(lang, "call: {a}", "电话联系: {a}", a=about))
-            due.append(asof + pd.Timedelta(days=MEDIUM_WITHIN_DAYS))
-        else:
-            steps.append(t(lang, "keep the usual rhythm", "按常规节奏维护"))
-            due.append(pd.NaT)
-    return steps, pd.Series(pd.to_datetime(due), index=out.index)
+    days = np.where(level == "High", float(settings.high_risk_within_days),
+                    np.where(level == "Medium", float(MEDIUM_WITHIN_DAYS), np.nan))
+    days = np.where(lost, np.where(worth & (lost_days > 0), float(lost_days), np.nan), days)
+    due = pd.Series(asof + pd.to_timedelta(days, unit="D"), index=out.index)
+    return steps.tolist(), due
 
 
 def _p_alive_notes(out: pd.DataFrame, m: pd.DataFrame, lost: np.ndarray, limit: np.ndarray,

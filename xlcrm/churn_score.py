@@ -108,7 +108,7 @@ def fit(X: pd.DataFrame, y: np.ndarray, prior: float = 0.0) -> dict[str, float]:
                                (0.0, MAX_SIGNAL_WEIGHT * sdc if c in SIGNALS else None) for c, sdc in zip(cols, sd)]
     start = np.r_[0.0, centre]
     res = optimize.minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds,
-                            options={"maxiter": 500, "ftol": 1e-12, "gtol": 1e-8})
+                            options={"maxiter": 300, "ftol": 1e-10, "gtol": 1e-6})
     beta = res.x
     raw = beta[1:] / sd
     w["intercept"] = float(beta[0] - raw @ mu)
