@@ -63,7 +63,7 @@ def run_cli(path: Path, out: Path, asof: str, config: Path | None = None, *,
     # XLCRM_CODE: run another checkout's xlcrm (e.g. a branch before it lands) on the corpus.
     env = dict(os.environ, PYTHONPATH=os.environ.get("XLCRM_CODE", str(ROOT)), COLUMNS="200")
     proc = subprocess.run([sys.executable, "-m", "xlcrm", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env, cwd=ROOT)
+                          timeout=timeout, env=env, cwd=env["PYTHONPATH"])
     return proc.returncode, proc.stdout + proc.stderr
 
 

@@ -106,11 +106,16 @@ def to_day(v, text: str | None) -> pd.Timestamp:
     s = str(v).strip()
     if text == "ymd-extra":  # "2018-01-01 星期五", "2023-03-31 17:08:51", "2017-3-22"
         m = re.match(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", s)
-        return pd.Timestamp(int(m[1]), int(m[2]), int(m[3])) if m else pd.NaT
-    if text == "mdy":  # "2/24/2003 0:00"
+        ymd = (m[1], m[2], m[3]) if m else None
+    elif text == "mdy":  # "2/24/2003 0:00"
         m = re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
-        return pd.Timestamp(int(m[3]), int(m[1]), int(m[2])) if m else pd.NaT
-    return pd.NaT
+        ymd = (m[3], m[1], m[2]) if m else None
+    else:
+        ymd = None
+    try:  # "2018-02-29 星期四" is in the pharmacy list: no such day, not a date
+        return pd.Timestamp(*map(int, ymd)) if ymd else pd.NaT
+    except ValueError:
+        return pd.NaT
 
 
 def read_sheet(e: Entry, path: Path, sheet=None, header=None) -> pd.DataFrame:
@@ -164,12 +169,26 @@ def _key(v) -> str:
     return str(v).strip()
 
 
+def _delivery_note(e: Entry, path: Path) -> pd.DataFrame:
+    """One delivery note = one order: the date is only in the title row ('2026年（1月16日发货单）'),
+    the lines run from the header to the '合计：' footer, the customer is 客户名称 on the lines."""
+    raw = pd.read_excel(path, sheet_name=e.sheet, header=None, dtype=object, engine="openpyxl")
+    m = re.search(r"(\d{4})年\D*?(\d{1,2})月(\d{1,2})日", str(raw.iat[0, 0]))
+    day = pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
+    body = read_sheet(e, path)
+    body = body[body[e.customer].map(lambda v: not _blank(v))]
+    lines = pd.DataFrame({"customer": body[e.customer].map(_key), "day": day,
+                          "amount": body[e.amount].map(to_number).fillna(0.0), "order": day.strftime("%Y-%m-%d")})
+    return summarise(lines[lines["day"] <= pd.Timestamp(e.asof)])
+
+
 def _northwind(e: Entry, path: Path) -> pd.DataFrame:
     """Orders + Orders Details joined by OrderID; the amount is the lines' price x qty x (1-discount)."""
     orders = read_sheet(e, path, sheet="Orders", header=1)
     lines = read_sheet(e, path, sheet="Orders Details", header=1)
+    # Each line rounded to the cent, as Northwind's own "Order Subtotals" view and any invoice do.
     lines["amount"] = (lines["UnitPrice"].map(to_number) * lines["Quantity"].map(to_number)
-                       * (1 - lines["Discount"].map(to_number)))
+                       * (1 - lines["Discount"].map(to_number))).round(2)
     per_order = lines.groupby("OrderID")["amount"].sum()
     o = pd.DataFrame({"customer": orders["CustomerID"].map(_key),
                       "day": orders["OrderDate"].map(lambda v: to_day(v, None)),
@@ -411,6 +430,20 @@ ENTRIES: tuple[Entry, ...] = (
           status="refused: 'has no customer column — add a column headed 客户名称 (Customer)…'",
           quirks="sheet '未命名组件2': 销售日期 (TEXT) | 店号 (TEXT '51011') | 品牌编号 | 类别 | 楼层 | 毛利 | 销售额; "
                  "per store and brand, no customer"),
+    Entry("zh-erp-delivery-note.xlsx", "huwenyang12/NF-Pump-industry", "86886c5d8e40182be0d4ad80792cb2f308a93f3f",
+          "模板/库存发货单--模板.xlsx", "none", "zh", "delivery-note",
+          sheet="订单模版", header=3, customer="客户名称", amount="金 额", custom=_delivery_note,
+          status="refused: generic 'no order table found' (the date is only in the title row)",
+          quirks="ERP 发货通知单 form: row 1 title '南方泵业股份有限公司发货通知单2026年（1月16日发货单）嘉兴办…' (the DATE is only "
+                 "here), row 2 '发件人：…  收件工厂：…', header row 3 编号|客户名称|物料号|配件型 号|序列号|工厂|数量|单 价|金 额|交期|"
+                 "备注1（物料文本）|物料采购订单文本|收货人信息|委托编号 (spaces inside headers), footer '合计：' and 备注 rows; "
+                 "交期 an Excel serial; 金 额 (12) is not 单 价 x 数量 (639): the note's own 金额 is taken; sheet 库位 maps "
+                 "codes to offices"),
+    Entry("zh-erp-return-note.xlsx", "huwenyang12/NF-Pump-industry", "86886c5d8e40182be0d4ad80792cb2f308a93f3f",
+          "模板/库存退货单--模板.xlsx", "none", "zh", "delivery-note", refuse="amount|date",
+          status="refused: generic 'no order table found'",
+          quirks="退货通知单 form, same layout as the delivery note (title with the date, header row 3), 单 价 and 金 额 "
+                 "empty: no amount at all"),
 )
 
 

@@ -394,6 +394,34 @@ REFUSALS: dict[str, Callable[[Path], Path]] = {
 }
 
 
+def _note(title: str, lines: list[list]) -> list[list]:
+    head = ["编号", "客户名称", "物料号", "配件型 号", "序列号", "工厂", "数量", "单 价", "金 额", "交期", "备注1（物料文本）",
+            "物料采购订单文本", "收货人信息", "委托编号"]
+    qty = sum(r[6] for r in lines)
+    return [[title], ["发件人：张三  联系电话：  收件工厂：售后服务部 收件工厂：1072"], head, *lines,
+            [None, None, None, "合计：", None, None, qty], [None, None, "是否安装调试验收", "备注1："] + [None] * 8 + ["客户组：单泵"],
+            [None, None, "N", "备注2："]]
+
+
+def delivery_note(path: Path) -> Path:
+    """ERP 发货通知单: the date only in the merged title row, header on row 3, '合计：' footer."""
+    lines = [[4011, "嘉兴办", 1500003244, "304机械密封ZS-24", 2207050739, 1079, 3, 213, 12, 46369, "办事处承担", 1500003244,
+              "顺丰速运/浙江省嘉兴市", None],
+             [4011, "嘉兴办", 1500003301, "叶轮CDL4-10", 2207050740, 1079, 2, 88, 176, 46369, "", 1500003301, "", None]]
+    path = _save(path, {"订单模版": _note("南方泵业股份有限公司发货通知单2026年（1月16日发货单）嘉兴办（嘉兴办）26-1-16-01", lines),
+                        "库位": [["地点", "描述"], [4011, "嘉兴办"], [4058, "南宁办"]]})
+    wb = openpyxl.load_workbook(path)
+    wb["订单模版"].merge_cells("A1:N1")
+    wb["订单模版"].merge_cells("A2:N2")
+    wb.save(path)
+    return path
+
+
+def return_note(path: Path) -> Path:
+    lines = [[4058, "南宁办", 1400038470, "XZ|耦合|350口径|HT200", None, 1072, 3, None, None, None, "办事处承担", None, None, None]]
+    return _save(path, {"Sheet1": _note("南方泵业股份有限公司退货通知单2026年（1月20日退货单）（南宁办）26-1-20-01", lines)})
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     "zh-pharmacy-chaoyang-2018.xlsx": pharmacy,
     "zh-taobao-seller-export.xlsx": taobao,
@@ -412,5 +440,7 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
     "en-superstore-2021.xlsx": lambda path: superstore(path, newer=True),
     "zh-valve-orders.xlsx": valve_orders,
     "en-online-retail-synthetic.xlsx": online_retail,
+    "zh-erp-delivery-note.xlsx": delivery_note,
+    "zh-erp-return-note.xlsx": return_note,
     **REFUSALS,
 }
