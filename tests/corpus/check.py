@@ -17,6 +17,7 @@ import math
 import os
 import subprocess
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,11 +99,13 @@ def read_customers(out: Path) -> pd.DataFrame:
 
 
 def _text(v) -> str | None:
+    """A customer key as compared: full-width forms and runs of spaces do not matter (xlcrm shows
+    天津（中粮） as 天津(中粮); the customer is the same)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    s = str(v).strip()
+    s = " ".join(unicodedata.normalize("NFKC", str(v)).split())
     return s or None
 
 
@@ -119,7 +122,7 @@ def compare(want: pd.DataFrame, got: pd.DataFrame, fields: tuple[str, ...] = ("r
             index.setdefault(k, i)
     used: set[int] = set()
     for key, w in want.iterrows():
-        i = index.get(str(key))
+        i = index.get(_text(key))
         if i is None:
             return f"customer {key!r} missing (by hand: {w['revenue']:.2f} in {int(w['orders'])} orders)"
         used.add(i)

@@ -125,10 +125,14 @@ def read_sheet(e: Entry, path: Path, sheet=None, header=None) -> pd.DataFrame:
 
 
 def summarise(lines: pd.DataFrame) -> pd.DataFrame:
-    """lines: customer, day, amount, order -> per customer revenue (cents) and orders."""
-    g = lines.groupby("customer")
-    out = pd.DataFrame({"revenue": g["amount"].sum(min_count=0),  # compared to the cent
-                        "orders": g["order"].nunique()})
+    """lines: customer, day, amount, order -> per customer revenue and orders.
+
+    Revenue is net of returns. An order whose lines sum to less than zero is a return or
+    credit note, not a purchase: it is not counted as an order (a pharmacy's return the next
+    day is not a second visit)."""
+    net = lines.groupby(["customer", "order"])["amount"].sum()
+    out = pd.DataFrame({"revenue": lines.groupby("customer")["amount"].sum(min_count=0),  # to the cent
+                        "orders": (net >= 0).groupby(level="customer").sum()})
     return out.sort_index()
 
 
@@ -258,12 +262,11 @@ ENTRIES: tuple[Entry, ...] = (
           quirks="状态 (已出货 / 待出货) | 订单日期 | 客户 | 订单号 | 交货日期 | 交易条款 | … | 单价 | 数量 | 金额 | 货币; "
                  "货币 EUR 208 rows, USD 130, CNY 52; formatted empty rows to row 1292; rates stated in --config"),
     Entry("zh-trading-receipts.xlsx", "alonzhang76/order", "48ad88dca2e05a06345fa5c49e0db7ddcab2aab5",
-          "收汇出运与结算数据_2026-01-03.xlsx", "none", "zh", "trading-receipts",
-          customer="客户", date="收汇日期", date_text="ymd-extra", amount="收汇金额",
-          currency="货币", rates={"CNY": 1.0, "USD": 7.1, "EUR": 7.8},
+          "收汇出运与结算数据_2026-01-03.xlsx", "none", "zh", "trading-receipts", refuse="date",
           status="refused: generic 'no order table found'",
-          quirks="状态(empty)|客户|订单号|收汇日期|收汇金额|手续费|货币|汇率|比例|备注; dates TEXT '2025-08-07'; "
-                 "one order paid in several receipts (the order count is per day here: no order ID mapping)"),
+          quirks="a receipts ledger, not orders: 状态(empty)|客户|订单号|收汇日期|收汇金额|手续费|货币|汇率|比例|备注; dates "
+                 "TEXT '2025-08-07' are payment dates; EUR/USD. xlcrm must not take 收汇日期 for an order date by "
+                 "itself: refusing with 'no 订单日期' is right (the user can map 订单日期 = 收汇日期 if that is meant)"),
     Entry("zh-crm-order-report.xlsx", "weihua-git/essay_books", "da1a69c97a1cde92322fd4161f1e1bd95e8c62e2",
           "订单报表.xlsx", "none", "zh", "crm",
           sheet="SheetJS", customer="客户ID", date="下单时间", date_text="ymd-extra", amount="实收金额",
