@@ -44,8 +44,10 @@ def row(e: Entry, r: Result | None, path: Path | None = None) -> str:
     if r is None:
         return f"| {e.name} | {e.lang} | {e.kind} | {where} | missing | | `git show {e.commit[:8]}:{e.path}` |"
     what = r.line.replace(str(path), e.name).replace("|", "/")
-    if r.verdict == "refused":
-        want = e.refuse or "nothing (should read)"
+    if r.verdict == "warned":
+        what = f"loud warning: {what[:160]}"
+    elif r.verdict == "refused":
+        want = e.refuse or (f"{e.or_refuse} (or read)" if e.or_refuse else "nothing (should read)")
         what = f"names {want}: {'yes' if r.named else 'NO'} — {what[:160]}"
     elif r.verdict == "right":
         what = f"{r.customers} customers equal to the cent"

@@ -6,6 +6,8 @@ each customer's Orders and Revenue with ``manifest.expected`` (to the cent). Ver
 
 - ``right``    exit 0 and every customer's revenue and order count equal the reading by hand
 - ``refused``  exit 1 with one line (``named`` tells whether it names the field the entry says)
+- ``warned``   exit 0 with a loud WARNING line that names the field the file lacks (a partial
+               result the user is told about, e.g. "no amount column: revenue is 0 for every customer")
 - ``WRONG``    exit 0 with other numbers, or exit 0 where the file has no such field
 - ``BUG``      any other exit code, a traceback, or more than one line on exit 1
 """
@@ -163,11 +165,16 @@ def check(e: Entry, path: Path, workdir: Path, *, inprocess: bool = False, timeo
         line = lines[-1] if lines else ""
         if len(lines) != 1 or "Traceback" in text:
             return Result(e.name, "BUG", 1, f"exit 1 with {len(lines)} lines: {line[:200]}", seconds=secs)
-        named = bool(e.refuse) and any(w in _missing_part(line) for f in e.refuse.split("|") for w in FIELD_WORDS[f])
+        fields = e.refuse or e.or_refuse
+        named = bool(fields) and any(w in _missing_part(line) for f in fields.split("|") for w in FIELD_WORDS[f])
         return Result(e.name, "refused", 1, line, named=named, seconds=secs)
     if rc != 0 or "Traceback" in text:
         return Result(e.name, "BUG", rc, text[-300:], seconds=secs)
     if e.refuse:
+        warn = next((ln for ln in lines if ln.lstrip().upper().startswith("WARNING")
+                     and any(w in ln for f in e.refuse.split("|") for w in FIELD_WORDS[f])), None)
+        if warn is not None:
+            return Result(e.name, "warned", 0, warn.strip(), named=True, seconds=secs)
         return Result(e.name, "WRONG", 0, f"exit 0 but the file has no {e.refuse} column", seconds=secs)
     want = expected(e, path)
     got = read_customers(out)

@@ -61,6 +61,7 @@ class Entry:
     rates: dict[str, float] = field(default_factory=dict)  # to the base currency (CNY)
     mapping: dict[str, str] = field(default_factory=dict)  # column mapping the user states (--config)
     refuse: str | None = None  # field the refusal must name ("customer|date": either)
+    or_refuse: str | None = None  # read right, or else refused naming this field (both acceptable)
     asof: str = "2026-12-31"
     reads_today: bool = False
     # While not read right: what is already right and tested today ("orders": every
@@ -435,7 +436,7 @@ ENTRIES: tuple[Entry, ...] = (
                  "per store and brand, no customer"),
     Entry("zh-erp-delivery-note.xlsx", "huwenyang12/NF-Pump-industry", "86886c5d8e40182be0d4ad80792cb2f308a93f3f",
           "模板/库存发货单--模板.xlsx", "none", "zh", "delivery-note",
-          sheet="订单模版", header=3, customer="客户名称", amount="金 额", custom=_delivery_note,
+          sheet="订单模版", header=3, customer="客户名称", amount="金 额", custom=_delivery_note, or_refuse="date",
           status="refused: generic 'no order table found' (the date is only in the title row)",
           quirks="ERP 发货通知单 form: row 1 title '南方泵业股份有限公司发货通知单2026年（1月16日发货单）嘉兴办…' (the DATE is only "
                  "here), row 2 '发件人：…  收件工厂：…', header row 3 编号|客户名称|物料号|配件型 号|序列号|工厂|数量|单 价|金 额|交期|"
