@@ -83,13 +83,14 @@ def taobao(path: Path) -> Path:
 
 def crm_report(path: Path) -> Path:
     """CRM order report exported by SheetJS: amounts and datetimes as TEXT, 订单状态 list,
-    rep as 'login/姓名(团队)'."""
+    rep as 'login/姓名(团队)', a customer named 小计."""
     rng = random.Random(3)
     head = ["订单ID", "客户ID", "客户姓名", "销售", "实收金额", "订金金额", "代收金额", "订单类别", "订单状态", "快递公司",
             "快递单号", "下单时间", "签收时间", "团队", "发货时间", "售后状态", "备注"]
     reps = ["xiaogu3/二线成员(BF二线一组)", "郑永杰/小微(ZM十一组)", "lisi/李四(ZM一组)"]
     states = ["未提交", "未提交", "待审核", "已审核", "已签收", "已驳回", "已取消", "已发货"]
-    custs = [(2000338 + k, n) for k, n in enumerate(["李佳妮", "李嘉宁", "王芳", "客户导入测试", "赵磊"])]
+    # The real file's test customers include one literally named 小计 (its orders are orders).
+    custs = [(2000338 + k, n) for k, n in enumerate(["李佳妮", "李嘉宁", "王芳", "客户导入测试", "赵磊", "小计"])]
     rows = [head]
     for i in range(45):
         cid, name = rng.choice(custs)
