@@ -263,11 +263,13 @@ ENTRIES: tuple[Entry, ...] = (
           quirks="状态 (已出货 / 待出货) | 订单日期 | 客户 | 订单号 | 交货日期 | 交易条款 | … | 单价 | 数量 | 金额 | 货币; "
                  "货币 EUR 208 rows, USD 130, CNY 52; formatted empty rows to row 1292; rates stated in --config"),
     Entry("zh-trading-receipts.xlsx", "alonzhang76/order", "48ad88dca2e05a06345fa5c49e0db7ddcab2aab5",
-          "收汇出运与结算数据_2026-01-03.xlsx", "none", "zh", "trading-receipts", refuse="date",
+          "收汇出运与结算数据_2026-01-03.xlsx", "none", "zh", "trading-receipts",
+          customer="客户", date="收汇日期", date_text="ymd-extra", amount="收汇金额", order="订单号",
+          currency="货币", rates={"CNY": 1.0, "USD": 7.1, "EUR": 7.8}, or_refuse="date",
           status="refused: generic 'no order table found'",
-          quirks="a receipts ledger, not orders: 状态(empty)|客户|订单号|收汇日期|收汇金额|手续费|货币|汇率|比例|备注; dates "
-                 "TEXT '2025-08-07' are payment dates; EUR/USD. xlcrm must not take 收汇日期 for an order date by "
-                 "itself: refusing with 'no 订单日期' is right (the user can map 订单日期 = 收汇日期 if that is meant)"),
+          quirks="a receipts ledger: 状态(empty)|客户|订单号|收汇日期|收汇金额|手续费|货币|汇率|比例|备注; dates TEXT "
+                 "'2025-08-07' are payment dates; EUR/USD; one order paid in several receipts. Read as cash-basis "
+                 "revenue (one order per 订单号), or refused for want of an order date: both are honest"),
     Entry("zh-crm-order-report.xlsx", "weihua-git/essay_books", "da1a69c97a1cde92322fd4161f1e1bd95e8c62e2",
           "订单报表.xlsx", "none", "zh", "crm",
           sheet="SheetJS", customer="客户ID", date="下单时间", date_text="ymd-extra", amount="实收金额",
