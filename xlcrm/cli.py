@@ -147,6 +147,8 @@ def _run_one(run, path: Path, *, quiet: bool, **kwargs):  # type: ignore[no-unty
                     bar.update(task, completed=_STEPS.index(name),
                                description=f"{path.name}: {_STEP_LABELS[name][0]}")
             report = run(path, progress=step, **kwargs)
+    for m in getattr(report.read, "markers", []):  # a problem: printed even with --quiet
+        err.print(f"{path}: {m.problem(report.lang)}", markup=False)
     _print_report(report, quiet=quiet)
     return report
 

@@ -153,6 +153,11 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
     return Computed(customers, risk, tracked, plan, unplaced, Results(sheets, issues, summary))
 
 
+def marker_issues(read_result: object, lang: Lang) -> list[Issue]:
+    """A ``_xlcrm_*`` name that did not prove its sheet is xlcrm's: one data issue each."""
+    return [Issue(m.sheet, "", m.problem(lang), m.fix(lang)) for m in getattr(read_result, "markers", [])]
+
+
 def _check_output(path: Path, output: Path) -> None:
     """Refuse an --output that would not be a workbook, or would overwrite the source itself."""
     if output.suffix.lower() != ".xlsx":
@@ -198,7 +203,7 @@ def run(read_result: object, *, asof: dt.date | None = None, lang: Lang | None =
     the_lang: Lang = lang or (resolved.lang if resolved.lang in ("zh", "en") else None) or read_lang
     the_asof = resolve_asof(asof, resolved)
     computed = compute(frames, resolved, the_asof, the_lang, progress=progress,
-                       extra_issues=list(config_issues or []) + setting_issues,
+                       extra_issues=list(config_issues or []) + setting_issues + marker_issues(read_result, the_lang),
                        register_columns=register_letters(read_result))
     return Run(read_result, resolved, the_asof, the_lang, computed)
 

@@ -63,8 +63,9 @@ def messy_zh_book(path: Path, body: list[list[Any]]) -> Path:
 
 def simple_book(path: Path, sheets: dict[str, list[list[Any]]], *, date1904: bool = False,
                 merges: dict[str, list[str]] | None = None,
-                defined: dict[str, str] | None = None) -> Path:
-    """One sheet per entry; rows from A1. ``defined`` adds workbook-level names (name -> ref)."""
+                defined: dict[str, str] | None = None, tables: dict[str, str] | None = None) -> Path:
+    """One sheet per entry; rows from A1. ``defined`` adds workbook-level names (name -> ref);
+    ``tables`` (sheet -> table name) makes a sheet's rows one Excel table."""
     wb = openpyxl.Workbook()
     if date1904:
         wb.epoch = CALENDAR_MAC_1904
@@ -76,6 +77,11 @@ def simple_book(path: Path, sheets: dict[str, list[list[Any]]], *, date1904: boo
                 put(ws, i, j, v)
         for rng in (merges or {}).get(name, []):
             ws.merge_cells(rng)
+        if name in (tables or {}):
+            from openpyxl.utils import get_column_letter
+            from openpyxl.worksheet.table import Table
+
+            ws.add_table(Table(displayName=tables[name], ref=f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"))
     if defined:
         from openpyxl.workbook.defined_name import DefinedName
 

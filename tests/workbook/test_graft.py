@@ -109,14 +109,14 @@ def test_an_xlcrm_sheet_moved_between_user_sheets_is_replaced_and_names_keep_the
     local = {(dn.get("name"), dn.get("localSheetId")) for dn in wb.xpath("//m:definedName", namespaces=NS)}
     assert ("本表名", "2") in local and ("_xlnm._FilterDatabase", "2") in local
     assert ("本地区间", "0") in local
-    # The old sheet's print area and filter went with it; the new sheet has only its print titles.
+    # The old sheet's print area went with it; the new sheet has only its print titles.
     at4 = [(dn.get("name"), dn.text) for dn in wb.xpath("//m:definedName", namespaces=NS)
            if dn.get("localSheetId") == "4"]
     assert at4 == [("_xlnm.Print_Titles", "'客户分级'!$1:$1")]
-    # What hung off the old sheet is gone, with its content types; the shared picture stays.
+    # What hung off the old sheet (its table) is gone, with its content types.
     gone = set(p0) - set(p1)
-    assert {"xl/comments2.xml", "xl/drawings/vmlDrawing2.vml"} <= gone
-    assert any(p.startswith("xl/charts/") for p in gone) and any(p.startswith("xl/drawings/drawing") for p in gone)
+    tables = [p for p in p1 if p.startswith("xl/tables/")]
+    assert len(tables) == 3  # the user's 用户订单表 and xlcrm's two new ones: the old one went
     assert "xl/media/image1.png" in p1
     for part in gone:
         assert f'"/{part}"'.encode() not in p1["[Content_Types].xml"]
@@ -337,7 +337,7 @@ def _build(path: Path, names, features, legacy) -> None:
     for k, (name, feats) in enumerate(zip(names, features)):
         if legacy == k:
             old = wb.add_worksheet("流失预警")
-            old.write(0, 0, "旧")
+            old.add_table(0, 0, 1, 0, {"name": "xlcrm_churn", "columns": [{"header": "旧"}]})
             wb.define_name("_xlcrm_churn", "='流失预警'!$A$1")
         if name.casefold() in {"流失预警"}:
             continue
@@ -362,6 +362,7 @@ def _build(path: Path, names, features, legacy) -> None:
             ws.conditional_format(1, 1, 1, 1, {"type": "data_bar", "data_bar_2010": True})
     if legacy == len(names):
         old = wb.add_worksheet("流失预警")
+        old.add_table(0, 0, 1, 0, {"name": "xlcrm_churn", "columns": [{"header": "旧"}]})
         wb.define_name("_xlcrm_churn", "='流失预警'!$A$1")
     wb.define_name("全局", f"='{names[0]}'!$B$2")
     wb.close()

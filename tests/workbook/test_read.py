@@ -209,7 +209,8 @@ def _all_roles_sheets():
 
 def test_every_role_is_read_and_keys_join_across_tables(tmp_path):
     defined = {"_xlcrm_history": "'分级历史'!$A$1", "_xlcrm_customers": "'客户分级'!$A$1"}
-    res = read_workbook(simple_book(tmp_path / "all.xlsx", _all_roles_sheets(), defined=defined))
+    res = read_workbook(simple_book(tmp_path / "all.xlsx", _all_roles_sheets(), defined=defined,
+                                    tables={"分级历史": "xlcrm_history", "客户分级": "xlcrm_customers"}))
     roles = {r.sheet: r.role for r in res.sheets}
     assert roles == {"订单": "orders", "发货": "deliveries", "客户档案": "customers", "投诉登记": "complaints",
                      "拜访记录": "visits", "设置": "settings", "分级历史": "history", "客户分级": "xlcrm"}

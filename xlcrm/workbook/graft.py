@@ -151,17 +151,32 @@ class Graft:
         return [el for el in names if _local(el) == "definedName"] if names is not None else []
 
     def _owned(self) -> dict[str, etree._Element]:
-        by_name = {el.get("name", "").casefold(): el for el in self.sheets_el if _local(el) == "sheet"}
-        owned: dict[str, etree._Element] = {}
-        for dn in self._defined_names():
-            role = marker.role_of_name(dn.get("name", ""))
-            if role is None or dn.get("localSheetId") is not None:
-                continue
-            sheet = marker.sheet_of_ref(dn.text or "")
-            el = by_name.get(sheet.casefold()) if sheet else None
-            if el is not None and all(el is not o for o in owned.values()):
-                owned[role] = el
-        return owned
+        """role -> <sheet> of xlcrm's own sheets: only where ``marker.recognise`` agrees."""
+        sheet_els = [el for el in self.sheets_el if _local(el) == "sheet"]
+        infos = []
+        for el in sheet_els:
+            rel = self.rel_by_id.get(el.get(f"{{{NS_R}}}id"))
+            worksheet = rel is not None and rel.get("Type") == REL_WORKSHEET
+            infos.append(marker.SheetInfo(el.get("name", ""), self._sheet_part(el) if worksheet else None))
+        names = [(dn.get("name", ""), dn.get("localSheetId"), dn.text or "") for dn in self._defined_names()]
+        found = marker.recognise(names, infos, self._part_or_none, self._head)
+        self.rejected = found.rejected
+        by_name = {el.get("name", ""): el for el in sheet_els}
+        return {role: by_name[sheet] for role, sheet in found.owned.items()}
+
+    def _part_or_none(self, name: str) -> bytes | None:
+        name = self.pkg.part_of("", "/" + name)  # OPC names compare case-insensitively
+        return self.pkg.read(name) if name in self.pkg.names else None
+
+    def _head(self, name: str) -> bytes:
+        info = self.pkg.names.get(self.pkg.part_of("", "/" + name))
+        if info is None:
+            return b""
+        try:
+            with self.pkg.zip.open(info) as fh:
+                return fh.read(1 << 16)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+            return b""  # a damaged part: the deep check names it
 
     def _styles_part(self) -> str:
         for rel in self.wb_rels:
@@ -169,17 +184,17 @@ class Graft:
                 return self.pkg.part_of(self.wb_part, rel.get("Target", ""))
         return posixpath.join(posixpath.dirname(self.wb_part), "styles.xml")
 
-    def _table_parts(self) -> dict[str, bool]:
-        """Every table part of a worksheet -> whether it belongs to one of xlcrm's sheets."""
+    def _table_parts(self) -> dict[str, tuple[bool, str]]:
+        """Every table part of a worksheet -> (whether it belongs to one of xlcrm's sheets, its sheet part)."""
         mine = {self._sheet_part(el) for el in self.owned.values()}
-        out: dict[str, bool] = {}
+        out: dict[str, tuple[bool, str]] = {}
         for name in self.pkg.names:
             if name.endswith(".rels") and "/worksheets/_rels/" in f"/{name}":
                 source = posixpath.join(posixpath.dirname(posixpath.dirname(name)),
                                         posixpath.basename(name)[:-5])
                 for r in self.pkg.rels(source):
                     if r.get("Type") == REL_TABLE and r.get("part") in self.pkg.names:
-                        out[r["part"]] = out.get(r["part"], False) or source in mine
+                        out[r["part"]] = (out.get(r["part"], (False, source))[0] or source in mine, source)
         return out
 
     def _table_ids(self) -> list[int]:
@@ -187,7 +202,9 @@ class Graft:
         go, so their ids are free again (the same input gives the same ids, the same bytes)."""
         ids = []
         self._table_names: set[str] = set()
-        for part, mine in self._table_parts().items():
+        self._table_sheet: dict[str, str] = {}  # table name -> the sheet it is on
+        sheet_of = {self._sheet_part(el): el.get("name", "") for el in self.sheets_el if _local(el) == "sheet"}
+        for part, (mine, source) in self._table_parts().items():
             if mine:
                 continue
             root = self.pkg.xml(part)
@@ -196,6 +213,7 @@ class Graft:
             for attr in ("name", "displayName"):
                 if root.get(attr):
                     self._table_names.add(root.get(attr).casefold())
+                    self._table_sheet[root.get(attr).casefold()] = sheet_of.get(source, "")
         return ids
 
     # -- naming -----------------------------------------------------------------------
@@ -354,6 +372,13 @@ class Graft:
     def _check_tables(self, rs: Any) -> None:
         for name in rs.table_names:
             if name.casefold() in self._table_names:
+                sheet = self._table_sheet.get(name.casefold())
+                if sheet:  # e.g. xlcrm's old sheet, which holds the user's additions now: refuse, never overwrite
+                    raise GraftError(self.pkg.path, f"the sheet '{sheet}' holds a table named {name!r}, the name "
+                                     "xlcrm gives its own table, and it is not xlcrm's sheet (it holds more "
+                                     "than xlcrm wrote)", "move what you added to another sheet or delete that "
+                                     "sheet if it is a stale xlcrm copy; otherwise rename the table "
+                                     "(Table Design > Table Name)")
                 raise GraftError(self.pkg.path, f"a table or defined name {name!r} already exists",
                                  "rename that table (Table Design > Table Name) or name "
                                  "(Formulas > Name Manager) in Excel")
@@ -394,7 +419,10 @@ class Graft:
                     continue
                 local = dn.get("localSheetId")
                 if local is None:
-                    if marker.role_of_name(dn.get("name", "")) is not None:
+                    # Our markers go (new ones follow); a rejected one only where a new one of
+                    # that name replaces it: another role's stays as the user left it.
+                    role = marker.role_of_name(dn.get("name", ""))
+                    if role is not None and (role in self.owned or role in role_pos):
                         names_el.remove(dn)
                     continue
                 if not local.isdigit():

@@ -78,6 +78,7 @@ class ReadResult:
     sheets: list[SheetReport]
     lang: Lang
     settings_cells: dict[str, str]
+    markers: list = field(default_factory=list)  # marker.Rejected: _xlcrm_* names ignored (not xlcrm's sheets)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -560,6 +561,7 @@ class _BookInfo:
     sheets: list[_SheetEntry]
     date1904: bool
     owned: dict[str, str] = field(default_factory=dict)
+    rejected: list = field(default_factory=list)  # marker.Rejected: names that are not xlcrm's
 
 
 def _col_number(letters: bytes) -> int:
@@ -611,7 +613,6 @@ def _book_info(path: Path) -> _BookInfo:
     from defusedxml.ElementTree import fromstring
 
     from xlcrm.errors import NotAWorkbook, UnsafeWorkbook
-    from xlcrm.workbook.marker import role_of_name, sheet_of_ref
 
     try:
         with zipfile.ZipFile(path) as z:
@@ -625,6 +626,7 @@ def _book_info(path: Path) -> _BookInfo:
             root = fromstring(z.read("xl/workbook.xml"))
             rels = fromstring(z.read("xl/_rels/workbook.xml.rels")) \
                 if "xl/_rels/workbook.xml.rels" in names else None
+            recognition = _recognise(z, root, rels)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, KeyError,
             NotImplementedError, UnicodeDecodeError) as exc:
         raise NotAWorkbook(path, f"the workbook is damaged ({type(exc).__name__})",
@@ -643,7 +645,6 @@ def _book_info(path: Path) -> _BookInfo:
                 targets[rid] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                     posixpath.join("xl", target))
     sheets: list[_SheetEntry] = []
-    owned: dict[str, str] = {}
     date1904 = False
     for el in root.iter():
         tag = _local(el.tag)
@@ -654,18 +655,50 @@ def _book_info(path: Path) -> _BookInfo:
             part = targets.get(rid, "")
             if "worksheets/" in part or not part:  # chartsheets and dialog sheets hold no cells
                 sheets.append(_SheetEntry(el.get("name") or "", part))
-        elif tag == "definedName":
-            role = role_of_name(el.get("name") or "")
-            sheet = sheet_of_ref(el.text or "") if role else None
-            if role and sheet:
-                owned[sheet] = role
     seen: set[str] = set()
     for entry in sheets:  # Excel forbids it; the loaders look sheets up by name and would read one twice
         if entry.name.casefold() in seen:
             raise NotAWorkbook(path, f"two sheets are both named '{entry.name}'",
                                "open it in Excel, let Excel repair it (or rename one sheet), save and run again")
         seen.add(entry.name.casefold())
-    return _BookInfo(sheets, date1904, owned)
+    return _BookInfo(sheets, date1904, recognition.sheet_roles(), recognition.rejected)
+
+
+def _recognise(z, root, rels):  # type: ignore[no-untyped-def]
+    """xlcrm's own sheets, by ``marker.recognise`` (the writer's graft asks the same function)."""
+    import posixpath
+
+    from xlcrm.workbook import marker
+
+    folded = {n.casefold(): n for n in z.namelist()}
+    kinds: dict[str, tuple[str, str]] = {}
+    for rel in (rels if rels is not None else []):
+        target = rel.get("Target") or ""
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        kinds[rel.get("Id") or ""] = (part, rel.get("Type") or "")
+    sheets, names = [], []
+    for el in root.iter():
+        if _local(el.tag) == "sheet":
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
+            part, rtype = kinds.get(rid, ("", ""))
+            worksheet = rtype.endswith("/worksheet") and rtype.startswith("http://schemas.openxmlformats.org/")
+            sheets.append(marker.SheetInfo(el.get("name") or "", folded.get(part.casefold(), part)
+                                           if worksheet else None))
+        elif _local(el.tag) == "definedName":
+            names.append((el.get("name") or "", el.get("localSheetId"), el.text or ""))
+
+    def read(name: str) -> bytes | None:
+        name = folded.get(name.casefold(), "")
+        return z.read(name) if name and z.getinfo(name).file_size <= 1 << 26 else None
+
+    def head(name: str) -> bytes:
+        name = folded.get(name.casefold(), "")
+        if not name:
+            return b""
+        with z.open(name) as fh:
+            return fh.read(1 << 16)
+
+    return marker.recognise(names, sheets, read, head)
 
 
 def _scan_part(path: Path, part: str) -> tuple[list[tuple[int, int, int, int]], dict[tuple[int, int], str]]:
@@ -884,11 +917,15 @@ def load_sheets(path: str | Path, *, engine: str = "fastexcel",
     xlcrm's own result sheets come back without cells (``read_sheets`` skips them); its
     history sheet is loaded like any other.
     """
-    path = Path(path)
+    sheets, info = _load(Path(path), engine, progress)
+    return sheets, info.owned
+
+
+def _load(path: Path, engine: str, progress: Callable[[str], None] | None) -> tuple[list[RawSheet], _BookInfo]:
     _check_container(path)
     info = _book_info(path)
     loader = _load_calamine if engine == "calamine" else _load_fastexcel
-    return loader(path, info, progress), info.owned
+    return loader(path, info, progress), info
 
 
 def read_workbook(path: str | Path, *, progress: Callable[[str], None] | None = None,
@@ -898,5 +935,7 @@ def read_workbook(path: str | Path, *, progress: Callable[[str], None] | None = 
     ``progress`` is called with each sheet's name as it is loaded and again as it is cleaned.
     ``engine`` is "fastexcel" (default: Arrow strings, least memory) or "calamine".
     """
-    sheets, owned = load_sheets(path, engine=engine, progress=progress)
-    return read_sheets(sheets, owned=owned, source=str(path), lang=lang, progress=progress)
+    sheets, info = _load(Path(path), engine, progress)
+    result = read_sheets(sheets, owned=info.owned, source=str(path), lang=lang, progress=progress)
+    result.markers = list(info.rejected)
+    return result
