@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -101,8 +102,11 @@ def _drains(monkeypatch) -> list[str]:
 
 
 def test_write_skips_the_second_deep_check_only_while_the_file_is_unchanged(tmp_path, monkeypatch):
-    """refresh deep-checks the package before reading; the write re-decompresses every member
-    only when the file's signature (inode, size, mtime) changed since, e.g. saved again meanwhile."""
+    """refresh deep-checks the package before reading; the write does not decompress every
+    member again while the file's signature is unchanged. A file changed since (saved again
+    meanwhile) is refused: the results were computed from the old version (issue 12)."""
+    from xlcrm.errors import WorkbookChanged
+
     path = feature_workbook(tmp_path / "book.xlsx", pivot=False)
     check_package(path)
     signature = file_signature(path)
@@ -111,9 +115,10 @@ def test_write_skips_the_second_deep_check_only_while_the_file_is_unchanged(tmp_
     assert seen == []
     signature = file_signature(path)
     os.utime(path, ns=(signature[3] + 10**9, signature[3] + 10**9))  # touched after the check
-    write_in_place(path, result_sheets(), lang="zh", backups=0, checked=signature)
-    assert len(seen) >= 5  # every member drained again
-    seen.clear()
+    before = path.read_bytes()
+    with pytest.raises(WorkbookChanged):
+        write_in_place(path, result_sheets(), lang="zh", backups=0, checked=signature)
+    assert path.read_bytes() == before
     write_in_place(path, result_sheets(), lang="zh", backups=0)  # no signature: always deep
     assert len(seen) >= 5
 

@@ -21,7 +21,40 @@ from xlcrm import __version__
 from xlcrm.errors import UnusableWorkbook, XlcrmError
 from xlcrm.i18n import t
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+log = logging.getLogger(__name__)
+# The click that typer runs on (typer 0.29 vendors its own copy: the `click` package's
+# exception classes are other classes).
+_click_errors = sys.modules[typer.BadParameter.__module__]
+_NoArgsIsHelp = getattr(_click_errors, "NoArgsIsHelpError", ())
+
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """A usage error is one plain line (what is wrong, where to read more), exit 2; not click's
+    several-line box, which a nightly script's log turns into noise."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def, override]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NoArgsIsHelp as exc:  # `xlcrm` alone: the help, as before
+            exc.show()
+            sys.exit(exc.exit_code)
+        except _click_errors.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "xlcrm"
+            msg = " ".join(exc.format_message().split())
+            typer.echo(f"{where}: {msg} (see {where} --help)", err=True)
+            sys.exit(exc.exit_code)
+        except _click_errors.ClickException as exc:
+            typer.echo("xlcrm: " + " ".join(exc.format_message().split()), err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("xlcrm: aborted", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+app = typer.Typer(cls=_OneLineErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="xlcrm: customer classification, churn risk, visit plans and complaint logs "
                        "inside your Excel workbooks.")
 console = Console(highlight=False, soft_wrap=True)
@@ -79,6 +112,8 @@ def refresh(
                                  param_hint="--output")
     if output is not None and output.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"'{output}' must end in .xlsx", param_hint="--output")
+    if ics is not None and ics.exists() and not ics.is_dir():
+        raise typer.BadParameter(f"'{ics}' is a file; --ics takes a folder for the calendars", param_hint="--ics")
     from xlcrm.refresh import refresh as run
     from xlcrm.settings import Settings
 
@@ -87,8 +122,10 @@ def refresh(
     if config is not None:
         try:
             base, config_issues = Settings.from_file(config)
-        except (OSError, ValueError) as exc:
-            err.print(f"{config}: cannot read the settings file ({exc}) — fix it or leave out --config")
+        except (OSError, ValueError, XlcrmError) as exc:
+            detail = " ".join(str(getattr(exc, "strerror", None) or exc).split())
+            err.print(f"{config}: cannot read the settings file ({detail}) — fix it or leave out --config",
+                      markup=False)
             raise typer.Exit(1) from None
 
     failed = 0
@@ -104,8 +141,20 @@ def refresh(
             err.print(f"{path}: {exc}", markup=False)
             failed += 1
             continue
+        except Exception as exc:  # noqa: BLE001 - a bug must not cost the other files their refresh
+            log.debug("refreshing %s failed", path, exc_info=exc)
+            err.print(f"{path}: xlcrm failed unexpectedly ({type(exc).__name__}: "
+                      f"{' '.join(str(exc).split())[:200]}) — the workbook was not changed; please report "
+                      "this with the file（xlcrm 内部错误，工作簿未被修改，请反馈）", markup=False)
+            failed += 1
+            continue
         if ics is not None:
-            _write_ics(report, ics, quiet=quiet)
+            try:
+                _write_ics(report, ics, quiet=quiet)
+            except OSError as exc:
+                err.print(f"{exc.filename or ics}: cannot write the calendar ({exc.strerror or exc}) — "
+                          "choose an --ics folder you can write to（无法写入日历文件）", markup=False)
+                failed += 1
     if failed:
         raise typer.Exit(1)
 
@@ -119,7 +168,8 @@ _ZH_HINTS: dict[str, str] = {
     "WorkbookLocked": "文件正在 Excel 中打开，请先关闭该文件，或使用功能区按钮",
     "NoOrderTable": "没有找到订单表，请确认有“订单日期、客户名称、金额”等表头",
     "NoCustomerColumn": "订单表没有客户列，请添加“客户名称”或“客户编号”列",
-    "CannotWrite": "无法写入，请检查文件夹是否存在、是否有写入权限和磁盘空间",
+    "CannotWrite": "无法写入，请检查文件是否只读、文件夹是否存在、是否有写入权限和磁盘空间",
+    "WorkbookChanged": "运行期间工作簿已被保存或修改，xlcrm 未做任何改动，请再运行一次",
 }
 
 
@@ -194,12 +244,34 @@ def _write_ics(report, folder: Path, *, quiet: bool) -> None:  # type: ignore[no
     if plan is None or not len(plan):
         return
     folder.mkdir(parents=True, exist_ok=True)
-    for rep in sorted(plan["rep"].dropna().unique()):
-        safe = "".join(ch for ch in str(rep) if ch.isalnum() or ch in "-_ ") or "rep"
-        target = folder / f"{report.path.stem}-{safe}.ics"
+    reps = sorted(plan["rep"].dropna().unique(), key=str)
+    for rep, name in calendar_names(report.path.stem, reps).items():
+        target = folder / name
         target.write_text(to_ics(plan, rep, lang=report.lang, asof=report.asof), encoding="utf-8", newline="")
         if not quiet:
             console.print(t(report.lang, "Calendar for {rep}: {p}", "{rep} 的日历: {p}", rep=rep, p=target))
+
+
+def calendar_names(stem: str, reps: list[object]) -> dict[object, str]:
+    """rep -> calendar file name, unique per rep and stable across runs.
+
+    Characters a file name cannot hold are dropped; a rep whose name lost characters, or
+    whose name another rep's matches on a case-blind file system ("AB", "ab", "A/B"), gets a
+    short hash of the full name, so no calendar overwrites another.
+    """
+    import hashlib
+
+    safe = {rep: ("".join(ch for ch in str(rep) if ch.isalnum() or ch in "-_ ").strip() or "rep")[:80]
+            for rep in reps}
+    folded: dict[str, int] = {}
+    for name in safe.values():
+        folded[name.casefold()] = folded.get(name.casefold(), 0) + 1
+    out = {}
+    for rep, name in safe.items():
+        if name != str(rep) or folded[name.casefold()] > 1:
+            name += "-" + hashlib.sha1(str(rep).encode()).hexdigest()[:6]
+        out[rep] = f"{stem}-{name}.ics"
+    return out
 
 
 @app.command()

@@ -8,7 +8,9 @@
     |   +-- WorkbookLocked          Excel's lock file ~$name.xlsx is beside it
     |   +-- NoOrderTable            no sheet with order headers / no rows
     |   +-- NoCustomerColumn        an order table without customer id or name
-    |   +-- CannotWrite             the result cannot be written there (folder, disk, name)
+    |   +-- CannotWrite             the result cannot be written there (folder, disk, name,
+    |   |                           a read-only workbook)
+    |   +-- WorkbookChanged         the workbook was saved by someone else while xlcrm worked
     +-- SettingsError               a settings value cannot be used
     +-- ModelError                  a model cannot be fitted (e.g. BG/NBD did not converge)
 
@@ -58,6 +60,10 @@ class NoCustomerColumn(UnusableWorkbook):
 
 
 class CannotWrite(UnusableWorkbook):
+    pass
+
+
+class WorkbookChanged(UnusableWorkbook):
     pass
 
 

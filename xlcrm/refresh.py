@@ -239,10 +239,11 @@ def refresh(path: str | Path, *, asof: dt.date | None = None, lang: Lang | None 
     step = progress or (lambda _msg: None)
     path = Path(path)
     if output is None:
+        write.check_writable(path)  # refuse early: a read-only workbook is never replaced
         write.check_lock(path)  # refuse early: Excel has it open
     else:
         _check_output(path, Path(output))
-    signature = write.file_signature(path)  # taken first: any change after it means a new check
+    signature = write.file_signature(path)  # taken first: a change after it stops the write (WorkbookChanged)
     package.check_package(path)
     step("read")
     result = read.read_workbook(path, progress=step)

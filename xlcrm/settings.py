@@ -208,6 +208,8 @@ class Settings:
         path = Path(path)
         text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        if not isinstance(raw, dict):  # e.g. a JSON list: was an AttributeError traceback
+            raise ValueError("the file must hold settings as name = value pairs (a JSON object)")
         if isinstance(raw.get("xlcrm"), dict):
             raw = raw["xlcrm"]
         return cls.from_mapping(raw, sheet=path.name)

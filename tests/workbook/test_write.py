@@ -48,7 +48,7 @@ def book(tmp_path: Path) -> Path:
 
 
 def test_public_api_is_what_the_cli_uses() -> None:
-    assert set(write.__all__) == {"BACKUP_DIR", "WriteReport", "check_lock", "owned_sheets",
+    assert set(write.__all__) == {"BACKUP_DIR", "WriteReport", "check_lock", "check_writable", "owned_sheets",
                                   "write_in_place", "write_new"}
 
 

@@ -271,7 +271,7 @@ class Graft:
         for spec, rs in rendered:
             self._check_tables(rs)
             part = _free(taken_parts, sheet_dir + "/sheet{}.xml")
-            while rels_name(part) in taken_parts:  # an orphan relations part: leave it be
+            while rels_name(part).casefold() in {t.casefold() for t in taken_parts}:  # an orphan relations part
                 part = _free(taken_parts, sheet_dir + "/sheet{}.xml")
             rid = _free(taken_rids, "rId{}")
             # The sheetId of the sheet it replaces (stable output); a calcChain naming it was dropped.
@@ -535,8 +535,11 @@ class Graft:
 
 
 def _free(taken: set[str], pattern: str) -> str:
+    """The first free name; part names compare case-insensitively (ECMA-376 Part 2, 6.2.2.3):
+    beside the user's ``Sheet1.xml`` our sheet must not be ``sheet1.xml``."""
+    folded = {t.casefold() for t in taken}
     n = 1
-    while pattern.format(n) in taken:
+    while pattern.format(n).casefold() in folded:
         n += 1
     name = pattern.format(n)
     taken.add(name)

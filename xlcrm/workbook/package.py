@@ -103,6 +103,7 @@ class Package:
         self._folded = {n.casefold(): n for n in self.names}
         try:
             self._check_directory()
+            self._check_kind()
         except BaseException:
             self.close()
             raise
@@ -123,6 +124,10 @@ class Package:
             self._ole_error()
         if len(head) < 4 or not head.startswith(_ZIP_MAGIC):
             fh.close()
+            if head and self.path.suffix.lower() in (".csv", ".txt", ".tsv"):
+                raise NotAWorkbook(self.path, f"a {self.path.suffix.lower()} text file (CSV), not an Excel "
+                                   "workbook; xlcrm reads .xlsx/.xlsm only", "open it in Excel and save it "
+                                   "as Excel Workbook (.xlsx)")
             problem = "empty file" if not head else "not an Excel workbook (no .xlsx/.xlsm package)"
             raise NotAWorkbook(self.path, problem, _FIX_RESAVE)
         try:
@@ -171,6 +176,21 @@ class Package:
             if total > MAX_TOTAL_BYTES:
                 raise UnsafeWorkbook(self.path, f"parts unpack to over {MAX_TOTAL_BYTES >> 30} GiB "
                                      "(zip bomb?)", "this is not a normal workbook; re-save it in Excel")
+
+    def _check_kind(self) -> None:
+        """Other spreadsheet packages, named as what they are (not "malformed XML")."""
+        folded = {n.casefold() for n in self.names}
+        if "mimetype" in self.names and self.names["mimetype"].file_size < 200:
+            kind = self.zip.read("mimetype").decode("ascii", "replace")
+            if kind.startswith("application/vnd.oasis.opendocument"):
+                ext = ".ods" if "spreadsheet" in kind else ".odt/.odp"
+                raise NotAWorkbook(self.path, f"an OpenDocument file ({ext}), not an Excel workbook; xlcrm reads "
+                                   ".xlsx/.xlsm only", "open it in LibreOffice Calc or Excel and save it as "
+                                   "Excel Workbook (.xlsx)")
+        if "xl/workbook.bin" in folded or any(r.get("Type") == REL_OFFICE_DOC and
+                                              r.get("Target", "").lower().endswith(".bin") for r in self.rels("")):
+            raise NotAWorkbook(self.path, "a binary .xlsb workbook, which xlcrm does not read",
+                               "open it in Excel and save it as Excel Workbook (.xlsx)")
 
     def _check_size(self, info: zipfile.ZipInfo, size: int) -> None:
         if size > MAX_PART_BYTES:

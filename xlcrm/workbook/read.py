@@ -764,7 +764,8 @@ def _extent(data: bytes, cut: int, extent: list[int]) -> None:
         extent[1] = max(extent[1], _col_number(m.group(1)))
 
 
-def _stream_part(path: Path, part: str, extent: list[int] | None = None) -> tuple[bytes, dict[tuple[int, int], str]]:
+def _stream_part(path: Path, part: str, extent: list[int] | None = None,
+                 *, trust: bool = True) -> tuple[bytes, dict[tuple[int, int], str]]:
     """Merge XML and error cells of ``part``; with ``extent``, also its last valued row and column.
 
     The extent costs a regex over the cells, so it is measured only for a sheet whose
@@ -783,6 +784,8 @@ def _stream_part(path: Path, part: str, extent: list[int] | None = None) -> tupl
             tail = b""
             found = False
             first = True
+            declared: tuple[int, int] | None = None
+            measure, lied = extent, False
             while True:
                 chunk = fh.read(1 << 22)
                 if not chunk:
@@ -797,10 +800,13 @@ def _stream_part(path: Path, part: str, extent: list[int] | None = None) -> tupl
                 if first and extent is not None:
                     first = False
                     dim = _DIMENSION.search(data, 0, 1 << 16)
-                    if dim and _col_number(dim.group(1)) * int(dim.group(2)) <= MAX_SHEET_CELLS:
-                        extent = None  # the sheet says it is small enough: no need to measure
+                    if trust and dim and _col_number(dim.group(1)) * int(dim.group(2)) <= MAX_SHEET_CELLS:
+                        extent = None  # the sheet says it is small enough: no need to measure...
+                        declared = (int(dim.group(2)), _col_number(dim.group(1)))
                 if extent is not None:
                     _extent(data, cut, extent)
+                elif declared is not None and not lied:
+                    lied = _beyond(data, cut, declared)  # ...while its cells agree (issue 12)
                 if b't="e"' in data:
                     _errors_in(data[:cut], errs)
                 at = data.find(b"mergeCells")  # a plain find: a regex over 300 MB of XML is slow
@@ -810,7 +816,18 @@ def _stream_part(path: Path, part: str, extent: list[int] | None = None) -> tupl
                     buf = data[m.start():]
                 else:
                     tail = data[cut:][-(1 << 16):]
+    if lied:  # a <dimension ref="A1"/> with a value at XFD1048576: measure the cells after all
+        return _stream_part(path, part, measure, trust=False)
     return buf, errs
+
+
+def _beyond(data: bytes, cut: int, declared: tuple[int, int]) -> bool:
+    """Whether the last valued cell of ``data[:cut]`` lies outside the declared (rows, columns).
+    Free (two rfinds a chunk); rows come in order, so a far last row is always seen."""
+    end = data.rfind(b"</c>", 0, cut)
+    start = data.rfind(b' r="', 0, end) if end >= 0 else -1
+    last = _CELL_REF.match(data, start + 1) if start >= 0 else None
+    return bool(last) and (int(last.group(2)) > declared[0] or _col_number(last.group(1)) > declared[1])
 
 
 def _put_errors(raw: RawSheet, errs: dict[tuple[int, int], str]) -> None:
