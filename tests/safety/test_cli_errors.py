@@ -157,3 +157,13 @@ def _xls(tmp_path: Path) -> bytes:
         subprocess.run([soffice(), f"-env:UserInstallation=file://{prof}", "--headless", "--convert-to", "xls",
                         "--outdir", str(tmp_path / "out"), str(src)], capture_output=True, timeout=120, check=True)
     return (tmp_path / "out" / "src.xls").read_bytes()
+
+
+def test_a_folder_named_like_a_workbook_is_one_line_and_the_next_file_goes_on(en: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "folder.xlsx"
+    folder.mkdir()
+    result = runner.invoke(app, ["refresh", str(folder), str(en), "-q"])
+    assert result.exit_code == 1
+    assert len([ln for ln in _lines(result) if "folder.xlsx" in ln]) == 1
+    with zipfile.ZipFile(en) as z:
+        assert any(n.startswith("xl/tables/") for n in z.namelist())

@@ -116,6 +116,9 @@ class Package:
             raise NotAWorkbook(self.path, "file not found", "check the path") from None
         except IsADirectoryError:
             raise NotAWorkbook(self.path, "is a folder, not a workbook", "give the .xlsx file") from None
+        except PermissionError:
+            raise NotAWorkbook(self.path, "you may not read this file (permission denied)",
+                               "ask for read permission, or copy the workbook somewhere you can read it") from None
         self._fh = fh
         head = fh.read(8)
         fh.seek(0)

@@ -115,9 +115,12 @@ def file_signature(path: str | Path) -> Signature:
 
 
 def _tail_hash(path: str | Path, size: int) -> str:
-    with open(path, "rb") as fh:
-        fh.seek(max(0, size - _TAIL))
-        return hashlib.sha256(fh.read(_TAIL)).hexdigest()
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, size - _TAIL))
+            return hashlib.sha256(fh.read(_TAIL)).hexdigest()
+    except (IsADirectoryError, PermissionError):
+        return ""  # not a file one can read: check_package names the problem
 
 
 def _changed(path: Path) -> WorkbookChanged:
