@@ -188,3 +188,17 @@ def test_the_cli_refuses_a_read_only_workbook_in_one_line_and_goes_on(tmp_path: 
     assert zh.read_bytes() == before
     assert b"xlcrm_customers" in zipfile.ZipFile(en).read("xl/tables/" + next(
         n.rsplit("/", 1)[1] for n in zipfile.ZipFile(en).namelist() if n.startswith("xl/tables/")))
+
+
+def test_restoring_the_newest_backup_as_docs_safety_md_says_gives_the_file_before_the_refresh(book: Path) -> None:
+    before = book.read_bytes()
+    write_in_place(book, result_sheets(), lang="zh", backups=3)
+    after_first = book.read_bytes()
+    write_in_place(book, result_sheets(seed=1), lang="zh", backups=3)
+    folder = book.parent / BACKUP_DIR
+    newest = max(folder.iterdir(), key=lambda p: int(p.name.split(".")[1]))  # the highest number
+    oldest = min(folder.iterdir(), key=lambda p: int(p.name.split(".")[1]))
+    assert newest.read_bytes() == after_first and oldest.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == [oldest.name, newest.name]  # by name = by age
+    book.write_bytes(newest.read_bytes())  # "copy it over the workbook"
+    assert book.read_bytes() == after_first
