@@ -196,3 +196,25 @@ def test_a_real_xlcrm_sheet_is_still_recognised_and_replaced(tmp_path: Path) -> 
     assert not [i for i in report.issues if "_xlcrm_" in i.problem]
     assert set(owned_sheets(path)) == {"customers", "churn", "visits", "complaints", "dashboard",
                                        "key_accounts", "winback", "issues", "history"}
+
+
+def test_xlcrm_s_sheets_saved_again_by_libreoffice_are_still_recognised(tmp_path: Path) -> None:
+    # A spreadsheet application re-writes every part (tables, dimension, drawings of the
+    # dashboard's charts, hyperlinks of the issues sheet): the checks must still pass, or every
+    # refresh after a save would add a second copy of each sheet.
+    import subprocess
+    import tempfile
+
+    from tests.libreoffice import soffice
+
+    path = _book(tmp_path / "book.xlsx", {})
+    refresh(path, asof=ASOF, backups=0)
+    with tempfile.TemporaryDirectory() as prof:
+        subprocess.run([soffice(), f"-env:UserInstallation=file://{prof}", "--headless", "--convert-to", "xlsx",
+                        "--outdir", str(tmp_path / "lo"), str(path)], capture_output=True, timeout=180, check=True)
+    saved = tmp_path / "lo" / "book.xlsx"
+    assert read._book_info(saved).rejected == []
+    assert set(owned_sheets(saved)) == set(owned_sheets(path))
+    report = refresh(saved, asof=ASOF, backups=0)
+    assert not [s for s in _sheets(saved) if s.endswith(" (2)")]
+    assert not [i for i in report.issues if "_xlcrm_" in i.problem]
