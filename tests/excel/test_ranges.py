@@ -186,3 +186,33 @@ def test_row_wise_functions_drop_a_header_per_range_and_refuse_shifted_rows():
     assert out.startswith("#VALUE! last_contact starts at row 2 of 拜访 but tier at row 3")
     out = udfs.CRM_NEXT_VISIT(sh.range(1, 2, 5), sh.range(2, 2, 4), None, asof)
     assert out.startswith("#VALUE! last_contact has 4 rows but tier has 3")
+
+
+RFM_HEADS = [("客户编号", "Name"), ("最近购买天数", "Days"), ("购买频次", "Orders"), ("消费金额", "Spent")]
+RFM_DATA = [["K1", "K2", "K3", "K4", "K5", "K6"], [5.0, 40.0, 200.0, 12.0, 90.0, 365.0],
+            [9.0, 3.0, 1.0, 6.0, 2.0, 1.0], [9000.0, 1200.0, 80.0, 4000.0, 600.0, 20.0]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(3, 6), heads=st.lists(st.integers(0, 2), min_size=4, max_size=4),
+       starts=st.lists(st.integers(1, 3), min_size=4, max_size=4),
+       extras=st.lists(st.integers(-1, 1), min_size=4, max_size=4), whole=st.booleans())
+def test_four_ranges_in_any_mix_give_the_rfm_of_the_shared_rows_or_a_clear_error(n, heads, starts, extras, whole):
+    """CRM_RFM over ids, recency, frequency and monetary, each with a known header, an unknown
+    one or none (0/1/2) in row 1, selected from row 1, 2 or 3 to about the data's end."""
+    columns = {c + 1: [RFM_HEADS[c][heads[c]] if heads[c] < 2 else None, *RFM_DATA[c][:n]] for c in range(4)}
+    sh = Sheet("RFM", columns)
+    end = n + 1
+    ranges = [sh.range(c + 1, 1, MAX_ROWS) if whole else sh.range(c + 1, starts[c], max(starts[c], end + extras[c]))
+              for c in range(4)]
+    out = udfs.CRM_RFM(sh.range(1, 3, 3), *ranges)
+    if isinstance(out, str) and out.startswith("#"):
+        assert out.startswith("#VALUE! ") or out.startswith("#N/A "), out
+        if out.startswith("#VALUE! "):
+            assert any(name in out for name in ("ids", "recency_days", "frequency", "monetary")), out
+        return
+    first = 2 if whole else max(2, *starts)
+    last = end if whole else min(end, *(end + e for e in extras))
+    rows = range(first - 2, last - 1)
+    want = udfs.CRM_RFM("K2", *[[[RFM_DATA[c][i]] for i in rows] for c in range(4)])
+    assert out == want
