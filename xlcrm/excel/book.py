@@ -84,13 +84,14 @@ class FileBook:
         from xlcrm.workbook.read import read_workbook
 
         write.check_lock(self.path)  # as `xlcrm refresh`: refuse a file open in Excel, or unusable
+        self._checked = write.file_signature(self.path)  # unchanged by the write: no second deep check
         package.check_package(self.path)
         return read_workbook(self.path)
 
     def write(self, sheets: Sequence[SheetSpec], *, lang: Lang) -> list[str]:
         from xlcrm.workbook.write import write_in_place
 
-        report = write_in_place(self.path, list(sheets), lang=lang)
+        report = write_in_place(self.path, list(sheets), lang=lang, checked=getattr(self, "_checked", None))
         return list(getattr(report, "written", None) or [s.name for s in sheets])
 
     def message(self, text: str) -> None:
