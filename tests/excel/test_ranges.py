@@ -216,3 +216,15 @@ def test_four_ranges_in_any_mix_give_the_rfm_of_the_shared_rows_or_a_clear_error
     rows = range(first - 2, last - 1)
     want = udfs.CRM_RFM("K2", *[[[RFM_DATA[c][i]] for i in rows] for c in range(4)])
     assert out == want
+
+
+def test_text_numbers_are_read_by_the_workbook_readers_rules_never_as_a_different_number():
+    """Before, the formulas removed every comma: "1,2,3" became 123 and ranked a customer
+    that high. Now text goes through the reader's parse_number, as `xlcrm refresh` reads it."""
+    from xlcrm.workbook.cells import parse_number
+
+    ids = [["K1"], ["K2"], ["K3"]]
+    assert udfs.CRM_TIER("K1", ids, [["1,2,3"], [5.0], [1.0]], None, "en").startswith('#VALUE! values: "1,2,3"')
+    for text in ("¥1,234.50", "(12.50)", "１２３", "1,234.50元"):
+        got = udfs.CRM_PYRAMID(ids, [[text], [5.0], [1.0]], None, "en")
+        assert dict((r[0], r[1]) for r in got[1:])["K1"] == parse_number(text)

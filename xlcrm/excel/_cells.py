@@ -211,7 +211,8 @@ def columns(kinds: dict[str, str], **ranges: Any) -> Columns:
 
 
 def to_number(v: Any, name: str = "value") -> float:
-    """A cell as float; blank -> NaN; text like ``¥1,234.50`` or ``1,234.50元`` is read."""
+    """A cell as float; blank -> NaN; text like ``¥1,234.50``, ``1,234.50元`` or ``(12.50)`` is
+    read as ``xlcrm refresh`` reads it; ``1,2,3`` is not a number (never 123)."""
     if _blank(v):
         return math.nan
     if isinstance(v, bool):
@@ -220,13 +221,15 @@ def to_number(v: Any, name: str = "value") -> float:
         return float(v)
     if isinstance(v, (dt.date, dt.datetime)):
         raise CellError(f"{name}: {v:%Y-%m-%d} is a date, not a number — select the amount column")
-    text = re.sub(r"[,\s¥￥$元]", "", str(v))
-    pct = text.endswith("%")
-    try:
-        number = float(text.rstrip("%"))
+    from xlcrm.workbook.cells import parse_number
+
+    try:  # text read by the workbook reader's own rules, so a formula and `xlcrm refresh` agree
+        number = parse_number(str(v))
     except ValueError:
-        raise CellError(f'{name}: "{v}" is not a number — enter a number, or clear the cell') from None
-    return number / 100 if pct else number
+        number = None
+    if number is None:
+        raise CellError(f'{name}: "{v}" is not a number — enter a number, or clear the cell')
+    return number
 
 
 def to_date(v: Any, name: str = "date") -> dt.date | None:
@@ -244,14 +247,15 @@ def to_date(v: Any, name: str = "date") -> dt.date | None:
         if 1 <= v <= _MAX_SERIAL:
             return EXCEL_EPOCH + dt.timedelta(days=int(v))
         raise CellError(f"{name}: {v} is not an Excel date — enter a date such as 2024-01-05")
-    text = str(v).strip()
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?", text)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
-    raise CellError(f'{name}: "{v}" is not a date — enter a date such as 2024-01-05')
+    from xlcrm.workbook.cells import parse_date
+
+    try:  # the workbook reader's rules (2024-01-05, 2024/1/5, 2024年1月5日, 20240105, 5-Jan-2024 ...)
+        day = parse_date(str(v).strip())
+    except ValueError:
+        day = None
+    if day is None or day != day:
+        raise CellError(f'{name}: "{v}" is not a date — enter a date such as 2024-01-05')
+    return day.date()
 
 
 def to_key(v: Any) -> str | None:
