@@ -151,6 +151,15 @@ def _fake_from(path: Path) -> FakeBook:
     return book
 
 
+def _value(c) -> object:
+    """A cell's value as stored: openpyxl fills an empty cell that carries a hyperlink with the
+    link's location (the data-issues sheet links a whole-sheet problem to the sheet's A1)."""
+    link = c.hyperlink
+    if link is not None and c.value is not None and c.value in (link.location, link.target):
+        return None
+    return c.value
+
+
 def _same(a: object, b: object) -> bool:
     if isinstance(a, str) and a.startswith("'"):
         a = a[1:]  # Excel's text prefix is not part of the value
@@ -178,8 +187,8 @@ def test_refresh_all_in_excel_writes_the_tables_and_formats_of_xlcrm_refresh(cli
         for table in ws.tables.values():
             for row in ws[table.ref]:
                 for c in row:
-                    got = sheet.cells.get((c.row, c.column))
-                    assert _same(got, c.value), f"{ws.title}!{c.coordinate}: Excel {got!r}, file {c.value!r}"
+                    got, want = sheet.cells.get((c.row, c.column)), _value(c)
+                    assert _same(got, want), f"{ws.title}!{c.coordinate}: Excel {got!r}, file {want!r}"
                     if c.row > ws[table.ref][0][0].row and c.value is not None \
                             and c.number_format != "General":
                         fmt = sheet.formats.get((c.row, c.column))
