@@ -132,3 +132,41 @@ def test_uno_argument_names_are_legal_idl_identifiers():
         for a in f.args:
             assert a.uno_name.isidentifier()
             assert not any(x == "_" and y.islower() for x, y in zip(a.uno_name, a.uno_name[1:]))
+
+
+def test_install_as_root_without_shared_is_one_clear_line_and_touches_nothing(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from xlcrm.calc import install
+    from xlcrm.cli import app
+
+    monkeypatch.setenv("XLCRM_CALC_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(install, "is_root", lambda: True)
+    called = []
+    monkeypatch.setattr(install, "unopkg", lambda *a, **k: called.append(a))
+    result = CliRunner().invoke(app, ["calc", "install"])
+    assert result.exit_code == 1
+    assert "unopkg refuses a per-user install as root" in result.output and "--shared" in result.output
+    assert called == [] and not (tmp_path / "home" / "calc.json").exists()
+
+
+def test_office_process_env_drops_other_pythons_from_path(tmp_path, monkeypatch):
+    import sys
+
+    from xlcrm.calc.install import office_process_env
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the PATH rule is for LibreOffice's system Python on Linux")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "python3").write_bytes(b"\x7fELF" + b"\0" * 60)
+    (fake / "python3").chmod(0o755)
+    shim = tmp_path / "shims"
+    shim.mkdir()
+    (shim / "python3").write_text("#!/bin/sh\nexec python3 \"$@\"\n")
+    (shim / "python3").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:{shim}:/usr/bin:/bin")
+    monkeypatch.setenv("PYTHONPATH", "/somewhere")
+    env = office_process_env()
+    assert env["PATH"].split(":") == [str(shim), "/usr/bin", "/bin"]
+    assert "PYTHONPATH" not in env
