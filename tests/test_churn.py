@@ -286,7 +286,8 @@ def test_winback_ranks_lost_customers_by_value_with_recorded_reason():
     wb = winback(None, churn, frames, S, "zh")
     assert list(wb.columns) == [c.key for c in WINBACK_COLUMNS]
     assert wb.index[0] == "BIG" and list(wb["rank"]) == list(range(1, len(wb) + 1))
-    assert wb["past_value"].is_monotonic_decreasing
+    assert wb["winback_worth"].is_monotonic_decreasing  # the churn sheet's Lost-section order
+    assert (wb["winback_worth"] == churn.loc[wb.index, "winback_worth"]).all()
     assert wb.loc["BIG", "controllable"] == "可控" and wb.loc["SMALL", "controllable"] == "不可控"
     assert wb.loc["BIG", "last_contact"] == END - pd.Timedelta(days=100)
     others = wb.drop(index=["BIG", "SMALL"])

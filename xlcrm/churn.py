@@ -110,6 +110,7 @@ WINBACK_COLUMNS: list[Column] = [
     Column("customer_id", "Customer ID", "客户编号"),
     Column("customer", "Customer", "客户名称", width=24),
     Column("tier", "Tier", "客户等级", coded=True),
+    Column("winback_worth", "Win-back Worth (a year)", "挽回价值(年)", "money"),
     Column("past_value", "Past Value", "历史价值", "money"),
     Column("revenue", "Revenue", "销售额", "money"),
     Column("last_order", "Last Order", "最近下单", "date"),
@@ -733,7 +734,8 @@ def _reasons(out: pd.DataFrame, m: pd.DataFrame, gap: pd.Series, texts: dict[str
 # ---- win-back list ---------------------------------------------------------------------------
 def winback(customers: pd.DataFrame | None, churn: pd.DataFrame, frames: Frames, settings: Any,
             lang: Lang = "zh", *, complaints: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Lost customers ranked by past value, with last contact, the signals before the loss and the reason.
+    """Lost customers ranked by win-back worth (a year; the churn sheet's), with past value, last
+    contact, the signals before the loss and the reason.
 
     Past value is classify's ``value`` where given, else revenue. Last contact is the later of
     the last order and the last visit. "Signals before loss" are the early-warning signals
@@ -777,7 +779,10 @@ def winback(customers: pd.DataFrame | None, churn: pd.DataFrame, frames: Frames,
     out["controllable"] = [_controllable(r, lang) for r in reason]
     out["lost_reason"] = [r or t(lang, "not recorded: fill Lost Reason in the customer master",
                                  "未记录: 请在客户档案填写流失原因") for r in reason]
-    out = out.sort_values(["past_value", "revenue"], ascending=False, kind="mergesort")
+    # The same order as the churn sheet's Lost section: what winning them back is worth a year.
+    out["winback_worth"] = pd.to_numeric(lost["winback_worth"], errors="coerce").fillna(0.0) \
+        if "winback_worth" in lost.columns else value.clip(lower=0)
+    out = out.sort_values(["winback_worth", "past_value", "revenue"], ascending=False, kind="mergesort")
     out["rank"] = np.arange(1, len(out) + 1)
     return out[cols]
 
