@@ -42,8 +42,10 @@ def test_every_setting_has_its_zh_label_and_key_in_the_chinese_guide(setting) ->
 
 def _zh_default(setting) -> str:  # type: ignore[no-untyped-def]
     d = setting.default
-    if d is None or d == "" or d == []:
+    if d is None or d == "" or d == [] or d == {}:
         return "（空）"
+    if isinstance(d, bool):
+        return "是" if d else "否"
     if isinstance(d, list):
         from xlcrm.i18n import value
 

@@ -44,3 +44,20 @@ def test_orders_after_the_asof_date_are_ignored(tmp_path):
     # Jan-Mar orders only: rows i with 1 + i % 10 <= 3 -> i in {0, 1, 2, 10, 11}
     assert rev_early == sum(100.0 + i for i in (0, 1, 2, 10, 11))
     assert rev_late == sum(100.0 + i for i in range(12))
+
+
+def test_an_order_on_the_asof_day_counts_whatever_its_time(tmp_path):
+    # Issue 11: an export's "2026-03-31 10:08:00" on the as-of day itself was dropped.
+    src = tmp_path / "book.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "订单"
+    ws.append(["下单时间", "买家会员名", "实付金额"])
+    ws.append(["2026-03-30 09:00:00", "tb_a", 10.0])
+    ws.append(["2026-03-31 10:08:00", "tb_a", 20.0])
+    ws.append([dt.datetime(2026, 3, 31, 23, 59, 59), "tb_b", 40.0])
+    ws.append(["2026-04-01 00:00:01", "tb_b", 80.0])
+    wb.save(src)
+    report = refresh(src, output=tmp_path / "out.xlsx", asof=dt.date(2026, 3, 31))
+    rev = report.computed.customers.set_index("customer")["revenue"]
+    assert rev.to_dict() == {"tb_a": 30.0, "tb_b": 40.0}

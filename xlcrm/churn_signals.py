@@ -15,6 +15,7 @@ import pandas as pd
 
 from xlcrm.i18n import t
 from xlcrm.model import Frames, Lang
+from xlcrm.parsing import is_departed
 
 # Tuning of the order-based signals (see each function's docstring).
 RHYTHM_MIN_GAPS = 5  # gaps needed before a rhythm counts as steady
@@ -26,8 +27,6 @@ LESS_MIN_EARLY = 4  # earlier orders needed to judge "buying less"
 LESS_FROM = 0.5  # smallest drop that counts
 LESS_MIN_EXPECTED = 3  # orders the customer usually places in the recent period
 
-_GONE_WORDS = ("离职", "已离职", "离开", "调离", "停用", "无效", "left", "inactive", "resigned",
-               "departed", "gone", "terminated", "quit")
 _NO_WORDS = {"", "否", "无", "没有", "no", "n", "none", "false", "0", "nan", "-", "正常", "ok"}
 _YES_WORDS = {"是", "有", "yes", "y", "true", "1", "x", "√", "✓"}
 
@@ -303,7 +302,7 @@ def rep_gone(o: pd.DataFrame, frames: Frames, rep: pd.Series, keys: pd.Index, se
     for i, (k, r) in enumerate(zip(keys, rep.tolist())):
         r = text_of(r)
         st = status.get(k, "")
-        if st and any(w in st.lower() for w in _GONE_WORDS):
+        if st and is_departed(st):  # one word list with the visit plan (xlcrm.parsing)
             st_l[i] = 0.25
             tx_l[i] = t(lang, 'sales rep {r} has left (master says "{s}")', '业务员 {r} 已离开 (客户档案: "{s}")',
                         r=r or "?", s=st)

@@ -170,6 +170,7 @@ _ZH_HINTS: dict[str, str] = {
     "NoCustomerColumn": "订单表没有客户列，请添加“客户名称”或“客户编号”列",
     "CannotWrite": "无法写入，请检查文件是否只读、文件夹是否存在、是否有写入权限和磁盘空间",
     "WorkbookChanged": "运行期间工作簿已被保存或修改，xlcrm 未做任何改动，请再运行一次",
+    "UnreadableData": "数据读出来不可能正确，请按提示修正该列，或在设置表“字段映射”中指定正确的列",
 }
 
 
@@ -203,8 +204,44 @@ def _run_one(run, path: Path, *, quiet: bool, **kwargs):  # type: ignore[no-unty
     return report
 
 
+_REASONS = {  # SheetReport.dropped reasons, as the user reads them
+    "totals": ("totals lines", "合计行"), "notes": ("note lines", "说明行"),
+    "no_customer": ("no customer", "无客户"), "no_date": ("no date", "无日期"),
+    "bad_date": ("date not readable", "日期无法识别"), "excluded_status": ("excluded status", "排除状态"),
+    "no_rate": ("currency without a rate", "无汇率的币种"), "duplicate_sheet": ("copy of another sheet", "重复的工作表"),
+}
+
+
+def _after_asof(report) -> int:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    orders = getattr(getattr(report.read, "frames", None), "orders", None)
+    if orders is None or "order_date" not in orders:
+        return 0
+    return int((orders["order_date"].dt.normalize() > pd.Timestamp(report.asof)).sum())
+
+
+def _read_lines(read, lang) -> list[str]:  # type: ignore[no-untyped-def]
+    """Rows used and left out by reason, column choices and conversions, sheet by sheet."""
+    out = []
+    for s in getattr(read, "sheets", []):
+        dropped = getattr(s, "dropped", {}) or {}
+        if s.role not in ("orders", "deliveries", "customers", "complaints", "visits"):
+            continue
+        parts = [t(lang, "{n} rows used", "使用 {n} 行", n=f"{s.rows:,}")]
+        parts += [f"{_REASONS.get(k, (k, k))[0 if lang == 'en' else 1]} {n:,}" for k, n in dropped.items()]
+        lead = t(lang, "left out: ", "未计入: ") if dropped else ""
+        out.append(f"  {s.sheet}: {parts[0]}" + (f"; {lead}" + ", ".join(parts[1:]) if dropped else ""))
+        for line in list(getattr(s, "choices", [])) + list(getattr(s, "notes", [])):
+            out.append(f"    {line}")
+    return out
+
+
 def _print_report(report, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     lang = report.lang
+    for w in getattr(report.read, "warnings", []):  # loud even with --quiet: the figures may mislead
+        err.print(t(lang, "WARNING ({s} {c}): {p} — {f}", "警告（{s} {c}）：{p} — {f}", s=w.sheet, c=w.cell,
+                    p=w.problem, f=w.fix), style="bold red", markup=False)
     if not quiet:
         console.print(t(lang, "How xlcrm read {name}:", "xlcrm 如何读取 {name}:", name=report.path.name))
         table = Table(show_header=True, header_style="bold")
@@ -217,6 +254,12 @@ def _print_report(report, *, quiet: bool) -> None:  # type: ignore[no-untyped-de
                 mapping += t(lang, "; not used: ", "; 未使用: ") + ", ".join(map(str, s.unmapped))
             table.add_row(s.sheet, s.role, str(s.header_row or ""), str(s.rows), str(s.skipped), mapping)
         console.print(table)
+        for line in _read_lines(report.read, lang):
+            console.print(line, markup=False)
+        later = _after_asof(report)
+        if later:
+            console.print(t(lang, "  {n} orders after the as-of date {d} are not counted",
+                            "  统计日期 {d} 之后的 {n} 个订单未计入", n=f"{later:,}", d=report.asof), markup=False)
         sm = report.summary
         console.print(t(lang, "As of {asof}: {customers} customers; churn: {churn}; {visits} visits "
                               "planned, {complaints} complaints tracked.",

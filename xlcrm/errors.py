@@ -8,6 +8,7 @@
     |   +-- WorkbookLocked          Excel's lock file ~$name.xlsx is beside it
     |   +-- NoOrderTable            no sheet with order headers / no rows
     |   +-- NoCustomerColumn        an order table without customer id or name
+    |   +-- UnreadableData          read, but the result cannot be right (a date column of text, all amounts 0)
     |   +-- CannotWrite             the result cannot be written there (folder, disk, name,
     |   |                           a read-only workbook)
     |   +-- WorkbookChanged         the workbook was saved by someone else while xlcrm worked
@@ -56,6 +57,10 @@ class NoOrderTable(UnusableWorkbook):
 
 
 class NoCustomerColumn(UnusableWorkbook):
+    pass
+
+
+class UnreadableData(UnusableWorkbook):
     pass
 
 

@@ -55,17 +55,52 @@ def resolve_settings(frames: Frames, *, base: Settings | None = None, sheet: str
     return Settings.from_mapping(frames.settings or {}, sheet=sheet, cells=cells, base=base, lang=lang)
 
 
+def with_read_currency(resolved: Settings, read_result: object, base: Settings | None = None) -> Settings:
+    """The currency the amounts are in, when the reader saw one throughout (a USD export) and
+    neither the settings sheet nor the config named one: labels then say $, not ¥."""
+    from xlcrm.parsing import currency_code, currency_symbol
+    from xlcrm.settings import BY_KEY
+
+    code = getattr(read_result, "currency", "")
+    default = BY_KEY["currency"].default
+    if code and resolved.currency == default and (base is None or base.currency == default) \
+            and currency_code(resolved.currency) != code:
+        return resolved.replace(currency=currency_symbol(code))
+    return resolved
+
+
 def resolve_asof(asof: dt.date | None, settings: Settings) -> dt.date:
     """--asof wins, then the settings sheet's 统计日期 / As-of date, then today."""
     return asof or settings.asof or dt.date.today()
 
 
+def _unassigned_issue(frames: Frames, plan: pd.DataFrame, lang: Lang) -> list[Issue]:
+    """One data issue when the visit plan had to be made for 未分配 / Unassigned (no rep anywhere)."""
+    if not len(plan) or "rep" not in plan or not (plan["rep"] == visits.UNASSIGNED[lang]).any():
+        return []
+    sheet = str(frames.orders["source_sheet"].iloc[0]) if len(frames.orders) else ""
+    zh = lang == "zh"
+    return [Issue(sheet, "",
+                  "没有业务员列：拜访计划按“未分配”安排" if zh else
+                  "no sales rep column: the visit plan is made for 未分配 / Unassigned",
+                  "请在订单表或客户档案中添加“业务员”列；订单有片区时，也可加一张“片区负责人”表（片区 | 业务员）" if zh else
+                  "add a column 业务员 / Sales Rep to the orders or the customer master, or a sheet 片区负责人 with "
+                  "columns 片区 | 业务员 (Region | Person) when the orders have a region")]
+
+
 def _filter_asof(frames: Frames, asof: dt.date) -> Frames:
-    """Orders after the as-of date are ignored (DESIGN invariant 5)."""
+    """Orders after the as-of date are ignored (DESIGN invariant 5).
+
+    Order dates become days here: an order on the as-of day counts whatever its time of day
+    (an export's 2024-01-05 14:32:10 is an order of 5 January), and every later step compares days.
+    """
     cutoff = pd.Timestamp(asof)
     orders = frames.orders
     if "order_date" in orders:
-        orders = orders[orders["order_date"].isna() | (orders["order_date"] <= cutoff)]
+        days = orders["order_date"].dt.normalize()
+        keep = days.isna() | (days <= cutoff)
+        orders = orders[keep].copy() if not keep.all() else orders.copy()
+        orders["order_date"] = days[keep]
     return Frames(orders=orders, deliveries=frames.deliveries, customers=frames.customers,
                   complaints=frames.complaints, visits=frames.visits, history=frames.history,
                   settings=frames.settings, issues=list(frames.issues))
@@ -105,7 +140,8 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
     history = classify.update_history(frames.history, customers, asof, settings)
     winback = churn.winback(customers, risk, frames, settings, lang)
     issues = (list(frames.issues) + list(extra_issues or [])
-              + register_issues(frames, asof, lang, register_columns) + churn.model_issue(risk, lang))
+              + register_issues(frames, asof, lang, register_columns) + churn.model_issue(risk, lang)
+              + _unassigned_issue(frames, plan, lang))
     dash = dashboard.build(frames=frames, customers=customers, churn=risk, complaints=tracked,
                            plan=plan, unplaced=unplaced, issues=issues, settings=settings,
                            asof=asof, lang=lang)
@@ -200,6 +236,7 @@ def run(read_result: object, *, asof: dt.date | None = None, lang: Lang | None =
     resolved, setting_issues = resolve_settings(frames, base=settings, sheet=settings_sheet,
                                                 cells=getattr(read_result, "settings_cells", None),
                                                 lang=lang or read_lang)
+    resolved = with_read_currency(resolved, read_result, settings)
     the_lang: Lang = lang or (resolved.lang if resolved.lang in ("zh", "en") else None) or read_lang
     the_asof = resolve_asof(asof, resolved)
     computed = compute(frames, resolved, the_asof, the_lang, progress=progress,
@@ -246,7 +283,7 @@ def refresh(path: str | Path, *, asof: dt.date | None = None, lang: Lang | None 
     signature = write.file_signature(path)  # taken first: a change after it stops the write (WorkbookChanged)
     package.check_package(path)
     step("read")
-    result = read.read_workbook(path, progress=step)
+    result = read.read_workbook(path, progress=step, settings=settings)
     ran = run(result, asof=asof, lang=lang, settings=settings, config_issues=config_issues, progress=step)
     computed, the_lang, the_asof = ran.computed, ran.lang, ran.asof
     step("write")

@@ -21,38 +21,67 @@ class Field:
     aliases: tuple[str, ...]  # zh and en headers; the first zh and first en are the display names
     en: str = ""
     zh: str = ""
+    # Aliases that win over every other alias when a sheet has several columns of the field
+    # (the amount actually paid over the billed one); listed in order of preference.
+    prefer: tuple[str, ...] = ()
 
 
-def _f(key: str, type_: FieldType, zh: str, en: str, *more: str) -> Field:
-    return Field(key, type_, (zh, en, *more), en=en, zh=zh)
+def _f(key: str, type_: FieldType, zh: str, en: str, *more: str, prefer: tuple[str, ...] = ()) -> Field:
+    return Field(key, type_, (zh, en, *more, *prefer), en=en, zh=zh, prefer=prefer)
 
 
 # Shared customer identity fields.
 _CUSTOMER_ID = _f("customer_id", "id", "客户编号", "Customer ID", "客户代码", "客户编码", "客户号",
                   "客户ID", "Customer No", "Customer Number", "Customer Code", "Cust ID", "Client ID",
-                  "Account ID", "Account No")
+                  "Account ID", "Account No", "客户代号", "往来单位编码", "往来单位编号", "会员编号", "会员ID",
+                  "买家ID", "会员卡号", "卡号", "社保卡号", "医保卡号", "Member ID", "Buyer ID", "Customer Key")
 _CUSTOMER_NAME = _f("customer_name", "text", "客户名称", "Customer", "客户", "客户名", "客户姓名",
                     "单位名称", "公司名称", "购货单位", "客户全称", "往来单位", "Customer Name", "Client", "Client Name",
-                    "Account", "Account Name", "Company")
+                    "Account", "Account Name", "Company", "客户简称", "往来单位名称", "买家会员名", "会员名",
+                    "买家昵称", "买家", "会员", "会员姓名", "顾客", "顾客姓名", "收货人", "收货人姓名",
+                    "终端客户全称", "终端客户", "Company Name", "Buyer", "Buyer Name", "Member", "Ship Name")
 _REP = _f("rep", "text", "业务员", "Sales Rep", "销售员", "销售代表", "客户经理", "负责人",
-          "业务经理", "跟单员", "Salesperson", "Sales Person", "Rep", "Account Manager", "Owner")
+          "业务经理", "跟单员", "Salesperson", "Sales Person", "Rep", "Account Manager", "Owner", "业务员姓名",
+          "销售人员", "销售代表ID", "销售顾问", "营业员", "导购", "经办人", "Sales Representative", "Sales Agent",
+          "Agent", "Manager", "Sales Manager", "Salesman", "Employee", "Employee Name", "Person", "Sales Person Name")
 _REGION = _f("region", "text", "片区", "Region", "区域", "地区", "销售区域", "所属区域", "大区", "Area",
              "Territory")
 
 ORDER_FIELDS: tuple[Field, ...] = (
     _f("order_id", "text", "订单编号", "Order ID", "订单号", "单号", "单据编号", "Order No",
-       "Order Number", "Invoice No"),
+       "Order Number", "Invoice No", "订单ID", "主订单编号", "销售单号", "单据号", "发票号", "Invoice",
+       "Invoice Number", "Order Num", "Transaction ID"),
     _f("order_date", "date", "订单日期", "Order Date", "下单日期", "日期", "销售日期", "开单日期",
-       "单据日期", "制单日期", "业务日期", "成交日期", "Date", "Sales Date"),
+       "单据日期", "制单日期", "业务日期", "成交日期", "Date", "Sales Date", "下单时间", "订单创建时间",
+       "创建时间", "订单付款时间", "付款时间", "销售时间", "成交时间", "购药时间", "交易时间", "交易创建时间",
+       "订单时间", "开票日期", "Invoice Date", "Transaction Date", "Order Time", "Purchase Date",
+       "签约日期", "合同日期", "收汇日期"),
     _CUSTOMER_ID,
     _CUSTOMER_NAME,
     _f("product", "text", "产品名称", "Product", "品名", "产品", "商品名称", "货品名称", "Product Name",
-       "Item"),
+       "Item", "商品标题", "宝贝标题", "商品", "宝贝名称", "药品名称", "物料名称", "存货名称", "Product Line",
+       "Description"),
     _f("model", "text", "型号", "Model", "规格", "规格型号", "Spec", "SKU"),
-    _f("unit_price", "number", "单价", "Unit Price", "含税单价", "销售单价", "Price"),
-    _f("quantity", "number", "数量", "Quantity", "销售数量", "订购数量", "销量", "Qty"),
+    _f("unit_price", "number", "单价", "Unit Price", "含税单价", "销售单价", "Price", "Price Each", "商品单价",
+       "商品价格", "售价", "零售价", "本币含税单价", "本币无税单价", "无税单价", "未税单价", "Sale Price"),
+    _f("quantity", "number", "数量", "Quantity", "销售数量", "订购数量", "销量", "Qty", "购买数量", "商品数量",
+       "宝贝数量", "发货数量", "出库数量", "Quantity Ordered", "Order Quantity", "Ordered Qty", "Units",
+       "Units Sold"),
     _f("amount", "number", "金额", "Amount", "销售额", "销售金额", "总金额", "订单金额", "含税金额",
-       "价税合计", "销售收入", "成交金额", "Revenue", "Sales", "Total", "Total Amount", "Order Amount", "Net Sales"),
+       "价税合计", "销售收入", "成交金额", "Revenue", "Sales", "Total", "Total Amount", "Order Amount", "Net Sales",
+       "应收金额", "应付金额", "本币含税金额", "本币价税合计", "原币含税金额", "原币价税合计", "销售额(含税)",
+       "本币未税金额", "本币无税金额", "未税金额", "无税金额", "不含税金额", "原币无税金额", "未交金额",
+       "Sales Amount", "Line Total", "Extended Price", "Sale Amount", "Order Total",
+       "Total Price", "Total Sales", "Gross Sales", "合同金额", "收汇金额",
+       # The choice rule when several amount columns are present (issue 11): what the customer
+       # actually paid first (these), then the order of the aliases above: billed (金额, 订单金额,
+       # 应收金额) before open amounts, tax-inclusive (含税, 价税合计) before pre-tax (未税, 无税).
+       prefer=("实收金额", "实付金额", "买家实际支付金额", "实际支付金额", "实收款", "实付款", "支付金额",
+               "付款金额", "Amount Paid", "Paid Amount")),
+    _f("order_status", "text", "订单状态", "Order Status", "状态", "交易状态", "单据状态", "审核状态",
+       "Status", "Order State"),
+    _f("currency", "text", "币种", "Currency", "货币", "币别", "结算币种", "币制", "Currency Code"),
+    _f("discount", "number", "折扣", "Discount", "折扣金额", "优惠金额", "折让金额", "优惠", "Discount Amount"),
     _f("cost", "number", "成本", "Cost", "成本金额", "销售成本", "Cost Amount", "COGS"),
     _f("profit", "number", "毛利", "Profit", "利润", "毛利额", "Gross Profit", "Margin"),
     _REP,
@@ -63,6 +92,12 @@ ORDER_FIELDS: tuple[Field, ...] = (
     _f("paid_date", "date", "回款日期", "Paid Date", "收款日期", "付款日期", "Payment Date", "Paid On"),
     _f("remarks", "text", "备注", "Remarks", "说明", "Notes", "Comment"),
 )
+
+# An order-lines sheet of a normalised export (Northwind's Order Details): lines carry the
+# amounts, the order header sheet the date and customer; joined by order ID.
+_LINE_KEYS = ("order_id", "product", "model", "unit_price", "quantity", "amount", "order_status", "currency",
+              "discount", "cost", "profit")
+LINE_FIELDS: tuple[Field, ...] = tuple(f for f in ORDER_FIELDS if f.key in _LINE_KEYS)
 
 DELIVERY_FIELDS: tuple[Field, ...] = (
     _f("delivery_id", "text", "发货单号", "Delivery ID", "送货单号", "出库单号", "Delivery No",
@@ -162,10 +197,16 @@ HISTORY_FIELDS: tuple[Field, ...] = (
     _f("abc", "text", "ABC类", "ABC"),
 )
 
+# A region-to-person sheet (Superstore's People: Person | Region; 片区 | 负责人): assigns reps to
+# orders that have a region but no rep.
+REGION_REP_FIELDS: tuple[Field, ...] = (_REGION, _REP)
+
 # Sheet roles the reader looks for, with their field sets and the fields that must be
 # present for a table to be recognised as that role.
 ROLES: dict[str, tuple[Field, ...]] = {
     "orders": ORDER_FIELDS,
+    "order_lines": LINE_FIELDS,
+    "region_reps": REGION_REP_FIELDS,
     "deliveries": DELIVERY_FIELDS,
     "customers": CUSTOMER_FIELDS,
     "complaints": COMPLAINT_FIELDS,
@@ -176,6 +217,8 @@ ROLES: dict[str, tuple[Field, ...]] = {
 # Sheet names that hint at a role (a hint only; headers decide).
 ROLE_SHEET_HINTS: dict[str, tuple[str, ...]] = {
     "orders": ("订单", "销售", "明细", "order", "sales"),
+    "order_lines": ("明细", "detail", "line", "item"),
+    "region_reps": ("负责人", "people", "users", "片区", "region"),
     "deliveries": ("发货", "送货", "出库", "delivery", "deliveries", "shipment"),
     "customers": ("客户档案", "客户资料", "客户信息", "客户", "customer", "master"),
     "complaints": ("投诉", "complaint"),

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from xlcrm.model import Issue
+from xlcrm.parsing import EXCLUDED_STATUS_WORDS, currency_code, is_no, is_yes
 from xlcrm.workbook.cells import parse_date
 
 
@@ -31,7 +32,8 @@ class Setting:
     en: str
     default: Any
     help: str
-    # "float", "int", "pct" (accepts 1%, 0.01 or 1), "bool", "text", "date", "dates" (list), "list"
+    # "float", "int", "pct" (accepts 1%, 0.01 or 1), "bool", "text", "date", "dates" (list), "list",
+    # "map" (name = text pairs), "rates" (currency = positive number pairs)
     type: str = "float"
 
 
@@ -125,7 +127,20 @@ COMPLAINTS = [
             "a customer with this many complaints in 12 months is a repeat complainer", "int"),
 ]
 
-ALL: list[Setting] = GENERAL + CLASSIFY + CHURN + VISITS + COMPLAINTS
+READING = [
+    Setting("column_mapping", "字段映射", "Column mapping", {},
+            "field = header as typed in the workbook, e.g. 金额 = 实收金额 (one per row below this label, or "
+            "separated by ;)", "map"),
+    Setting("excluded_statuses", "排除状态", "Excluded statuses", list(EXCLUDED_STATUS_WORDS),
+            "order lines whose status contains one of these words are left out of revenue", "list"),
+    Setting("exchange_rates", "汇率", "Exchange rates", {},
+            "currency = rate to the base currency (货币), e.g. USD = 7.1; lines in a currency without a rate "
+            "are left out", "rates"),
+    Setting("month_first", "日期月份在前", "Month-first dates", False,
+            "text dates like 01/05/2024 are month/day/year (else they are data issues)", "bool"),
+]
+
+ALL: list[Setting] = GENERAL + CLASSIFY + CHURN + VISITS + COMPLAINTS + READING
 BY_KEY: dict[str, Setting] = {s.key: s for s in ALL}
 
 
@@ -137,6 +152,10 @@ _BY_LABEL: dict[str, Setting] = {}
 for _s in ALL:
     for _label in (_s.key, _s.zh, _s.en):
         _BY_LABEL[_norm(_label)] = _s
+
+
+def is_setting_label(label: str) -> bool:
+    return _norm(label) in _BY_LABEL
 
 
 class Settings:
@@ -216,6 +235,8 @@ class Settings:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k} = {v}" for k, v in value.items()) or "-"
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "-"
     if isinstance(value, float) and value < 1:
@@ -227,6 +248,25 @@ def _split(value: Any) -> list[Any]:
     if isinstance(value, (list, tuple)):
         return list(value)
     return [p.strip() for p in re.split(r"[,，、;；\n]+", str(value)) if p.strip()]
+
+
+_PAIR = re.compile(r"^\s*(.+?)\s*(?:=|＝|:|：|->|→)\s*(.+?)\s*$")
+
+
+def _pairs(value: Any) -> dict[str, str]:
+    """{name: text} from a dict (config file, settings section) or "a = b; c = d" text."""
+    if isinstance(value, Mapping):
+        out = {str(k).strip(): v for k, v in value.items() if str(k).strip() and v is not None and str(v).strip()}
+        return {k: (v if isinstance(v, (int, float)) else str(v).strip()) for k, v in out.items()}
+    pairs: dict[str, str] = {}
+    for part in re.split(r"[;；\n]+|[,，](?=[^,，]*[=＝:：])", str(value)):
+        if not part.strip():
+            continue
+        m = _PAIR.match(part)
+        if not m:
+            raise ValueError(f'"{part.strip()}" is not "name = value"')
+        pairs[m.group(1)] = m.group(2)
+    return pairs
 
 
 def _number(value: Any) -> float:
@@ -250,11 +290,22 @@ def _convert(setting: Setting, value: Any) -> Any:
         return _to_date(value)
     if t == "dates":
         return [_to_date(v) for v in _split(value)]
+    if t == "map":
+        return _pairs(value)
+    if t == "rates":
+        rates = {}
+        for k, v in _pairs(value).items():
+            code = currency_code(k) or k.strip().upper()
+            rate = _number(v)
+            if not math.isfinite(rate) or rate <= 0:
+                raise ValueError(f"{k}: the rate must be a positive number")
+            rates[code] = rate
+        return rates
     if t == "bool":
         text = str(value).strip().lower()
-        if text in {"1", "true", "yes", "y", "是", "开", "on"}:
+        if is_yes(value) or text in {"开", "on"}:
             return True
-        if text in {"0", "false", "no", "n", "否", "关", "off"}:
+        if is_no(value) or text in {"关", "off"}:
             return False
         raise ValueError("expected yes/no")
     number = _number(value)

@@ -70,6 +70,7 @@ from xlcrm.i18n import code as _code
 from xlcrm.i18n import t
 from xlcrm.i18n import value as _value
 from xlcrm.model import Column, Frames, Lang
+from xlcrm.parsing import is_departed
 from xlcrm.settings import Settings
 from xlcrm.workdays import WorkCalendar
 
@@ -105,10 +106,10 @@ UNPLACED_COLUMNS: list[Column] = [
 ]
 
 ONSITE, PHONE = "On-site", "Phone"
+UNASSIGNED = {"zh": "未分配", "en": "Unassigned"}  # the rep of a plan made without any rep column
 _TIERS = ("Key", "Major", "Regular", "Small")
 _TIER_RANK = {"Key": 0, "Major": 1, "Regular": 2, "Small": 3}
 _FILL_IN_RANK = 5  # Lost (5), Prospect/Target (6): take free slots only, not listed when none are left
-_DEPARTED_WORDS = ("离职", "已离职", "调离", "停用", "left", "departed", "inactive", "former")
 _PHONE_WORDS = ("phone", "call", "电话", "微信", "wechat", "短信", "sms", "线上", "online", "视频", "video")
 
 
@@ -274,8 +275,7 @@ def _visit_log(frames: Frames | None, asof: dt.date) -> dict[str, list[tuple[dt.
 
 def _departed(rep: str, rep_status: str, settings: Settings) -> bool:
     gone = {_text(r) for r in (getattr(settings, "departed_reps", None) or [])}
-    status = rep_status.lower()
-    return rep in gone or any(w in status for w in _DEPARTED_WORDS)
+    return rep in gone or is_departed(rep_status)  # one word list with the churn signals (xlcrm.parsing)
 
 
 def _accounts(frames: Frames | None, customers: pd.DataFrame | None, churn: pd.DataFrame | None,
@@ -356,11 +356,15 @@ def _cover(accounts: list[_Account], lang: Lang) -> None:
         if a.skip or not a.uncovered:
             continue
         if not load:
-            a.skip = (t(lang, "no sales rep in the customer master or the orders; enter one in the master",
-                        "客户档案和订单中都没有业务员, 请在客户档案中填写") if a.uncovered == "-" else
-                      t(lang, "sales rep {rep} has left and no active rep can cover; assign a new rep in the "
-                              "customer master", "业务员 {rep} 已离职且无在职业务员可代访, 请在客户档案中指定新业务员",
-                        rep=a.uncovered))
+            # No rep anywhere (real exports rarely carry one): the plan is still made, for
+            # 未分配 / Unassigned, so the office sees who needs a visit (issue 11); the data
+            # issues say which column to add.
+            a.notes.append(t(lang, "no sales rep in the customer master or the orders; enter one in the master",
+                             "客户档案和订单中都没有业务员, 请在客户档案中填写") if a.uncovered == "-" else
+                           t(lang, "sales rep {rep} has left and no active rep can cover; assign a new rep in the "
+                                   "customer master", "业务员 {rep} 已离职且无在职业务员可代访, 请在客户档案中指定新业务员",
+                             rep=a.uncovered))
+            a.rep = UNASSIGNED[lang]
             continue
         cover = min(load, key=lambda r: (-in_region.get((a.region, r), 0) if a.region else 0, load[r], r))
         if a.uncovered == "-":

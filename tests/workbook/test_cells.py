@@ -73,9 +73,35 @@ def test_formatted_money_round_trips_to_the_cent(cents, style):
                                            (61.0, CALENDAR_WINDOWS_1900), (109574.0, CALENDAR_WINDOWS_1900),
                                            (43834.0, CALENDAR_MAC_1904), (1.5, CALENDAR_MAC_1904)])
 def test_serial_dates_match_openpyxl(serial_, epoch):
-    ours = parse_date(serial_, date1904=(epoch == CALENDAR_MAC_1904))
+    from xlcrm.workbook.cells import _serial_to_ns
+
+    ours = pd.Timestamp(_serial_to_ns(np.array([serial_]), epoch == CALENDAR_MAC_1904)[0])
     theirs = from_excel(serial_, epoch=epoch)
     assert ours.to_pydatetime() == theirs
+    if serial_ >= 3654:  # what the reader accepts as a date cell
+        assert parse_date(serial_, date1904=(epoch == CALENDAR_MAC_1904)).to_pydatetime() == theirs
+
+
+@pytest.mark.parametrize("value", [1, 12, 31, 2024, 1.0, "12", 3653])
+def test_month_day_and_year_numbers_are_not_dates_in_1900(value):
+    # Issue 11: a month-number column mapped as a date became dates in January 1900.
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+@pytest.mark.parametrize("text", ["2018-01-01 星期一", "2018-01-01星期一", "2018-01-01 (周一)", "2018年1月1日 周一",
+                                  "2018年1月1日星期一", "2018-01-01 礼拜一", "Mon 2018-01-01", "2018-01-01 Monday",
+                                  "2018.1.1", "20180101", "2018/01/01 周一"])
+def test_dates_with_a_weekday(text):
+    assert parse_date(text) == pd.Timestamp(2018, 1, 1)
+
+
+def test_datetime_with_weekday_and_time():
+    assert parse_date("2024-01-05 14:32:10") == pd.Timestamp(2024, 1, 5, 14, 32, 10)
+    s = pd.Series(["2018-01-01 星期一"] * 3 + ["2018-01-02 星期二", "bad"], dtype=object)
+    vals, bad = parse_dates(s)
+    assert list(bad) == [False, False, False, False, True]
+    assert vals.iloc[3] == pd.Timestamp(2018, 1, 2)
 
 
 @pytest.mark.parametrize("text", ["2024/1/5", "2024-01-05", "2024.1.5", "2024年1月5日", "2024年01月05日",

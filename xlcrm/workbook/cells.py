@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlcrm import parsing as P
 from xlcrm.schema import TOTAL_WORDS
 
 __all__ = [
@@ -39,24 +40,15 @@ __all__ = [
     "total_mask",
 ]
 
-# A lone dash means "nothing here" in hand-kept sheets.
-BLANK_MARKS = frozenset({"-", "--", "—", "——", "–", "－", "/", "n/a", "N/A", "无", "空"})
+BLANK_MARKS = P.BLANK_MARKS
 
 _EXCEL_EPOCH_1900 = np.datetime64("1899-12-30", "ns")
 _EXCEL_EPOCH_1904 = np.datetime64("1904-01-01", "ns")
-# No amount, quantity or price a sales office types reaches 10^15 (a thousand trillion);
-# larger values are typos or test junk (1E+308), and sums of them overflow to inf.
-MAX_NUMBER = 1e15
+MAX_NUMBER = P.MAX_NUMBER
+_MIN_SERIAL = 3654  # 1910-01-01: smaller serials are month numbers, days or years, not order dates
 _MAX_SERIAL = 109574  # 2199-12-31: later serials are not business dates (and overflow datetime64[ns])
 
-_CURRENCY = re.compile(r"(?i)(rmb|cny|usd|hkd|eur|人民币|万元|元|圆|块|[¥￥$€£])")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-_YMD = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
-    r"(?:\s*[T\s]\s*(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2}(?:\.\d+)?)\s*秒?)?)?\s*$"
-)
-_EN_DATE_FORMATS = ("%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%b %d %Y")
 
 
 def column_letter(col: int) -> str:
@@ -120,32 +112,7 @@ def _is_str_mask(s: pd.Series, na: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- numbers
 
-def _clean_number_text(text: str) -> float | None:
-    """One text cell -> number, or None when it is not one."""
-    s = _nfkc(text).strip()
-    if not s or s in BLANK_MARKS:
-        return None
-    neg = False
-    if (s.startswith("(") and s.endswith(")")) or (s.startswith("（") and s.endswith("）")):
-        neg, s = True, s[1:-1].strip()
-    pct = s.endswith("%")
-    if pct:
-        s = s[:-1].strip()
-    s = _CURRENCY.sub("", s).replace(" ", "").replace("\u00a0", "")
-    if s.startswith("-") and s[1:2] in {"¥", "$"}:
-        s = "-" + s[2:]
-    if "," in s:
-        if not _GROUPED.match(s):
-            return None
-        s = s.replace(",", "")
-    if not _NUMBER.match(s):
-        return None
-    x = float(s)
-    if not math.isfinite(x):
-        return None
-    if neg:
-        x = -abs(x)
-    return x / 100 if pct else x
+_clean_number_text = P.number_from_text
 
 
 def parse_number(value: Any) -> float | None:
@@ -226,47 +193,61 @@ def _serial_to_ns(x: np.ndarray, date1904: bool) -> np.ndarray:
 
 
 def _date_from_text(text: str, date1904: bool) -> np.datetime64 | None:
-    s = _nfkc(text).strip()
-    m = _YMD.match(s)
-    if m:
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        h = int(m.group(4) or 0)
-        mi = int(m.group(5) or 0)
-        sec = float(m.group(6) or 0)
-        if not 1900 <= y <= 2199:
-            return None
-        try:
-            base = dt.datetime(y, mo, d, h, mi)
-        except ValueError:
-            return None
-        return np.datetime64(base, "ns") + np.timedelta64(round(sec * 1e6), "us")
-    if s.isdigit() and len(s) == 8 and 1900 <= int(s[:4]) <= 2199:
-        try:
-            return np.datetime64(dt.datetime(int(s[:4]), int(s[4:6]), int(s[6:])), "ns")
-        except ValueError:
-            return None
-    if _NUMBER.match(s):
+    d = P.date_from_text(text)
+    if d is not None:
+        return np.datetime64(d, "ns")
+    s = P.nfkc(text).strip()
+    if _NUMBER.match(s):  # a serial typed as text
         x = float(s)
-        if 1 <= x <= _MAX_SERIAL:
+        if _MIN_SERIAL <= x <= _MAX_SERIAL:
             return _serial_to_ns(np.array([x]), date1904)[0]
-        return None
-    for fmt in _EN_DATE_FORMATS:
-        try:
-            d = dt.datetime.strptime(s, fmt)
-            return np.datetime64(d, "ns") if 1900 <= d.year <= 2199 else None
-        except ValueError:
-            continue
     return None
 
 
 def _date_from_number(x: float, date1904: bool) -> np.datetime64 | None:
     if not math.isfinite(x):
         return None
-    if 1 <= x <= _MAX_SERIAL:
+    if _MIN_SERIAL <= x <= _MAX_SERIAL:
         return _serial_to_ns(np.array([x]), date1904)[0]
     if x.is_integer() and 19000101 <= x <= 21991231:  # 20240105 typed as a number
         return _date_from_text(str(int(x)), date1904)
     return None
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def _day_month_year(strs: np.ndarray, vals: np.ndarray, month_first: bool) -> None:
+    """Fill ``vals`` for the d/m/y or m/d/y texts left unread, when the column settles the order."""
+    miss = np.flatnonzero(np.isnat(vals))
+    if not len(miss):
+        return
+    found: dict[int, tuple[int, int, int, int, int, int]] = {}
+    first_big = second_big = False
+    for j in miss:
+        t = strs[j]
+        m = _DMY.match(P.nfkc(t).strip()) if isinstance(t, str) else None
+        if m:
+            a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            found[j] = (a, b, y, int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0))
+            first_big |= a > 12
+            second_big |= b > 12
+    if not found or (first_big and second_big):
+        return  # nothing of that form, or a column that contradicts itself
+    if month_first or second_big:
+        order = "mdy"
+    elif first_big:
+        order = "dmy"
+    else:
+        return  # every value is ambiguous: data issues, unless the settings say month-first
+    for j, (a, b, y, h, mi, sec) in found.items():
+        mo, d = (a, b) if order == "mdy" else (b, a)
+        if not P.MIN_YEAR <= y <= P.MAX_YEAR:
+            continue
+        try:
+            vals[j] = np.datetime64(dt.datetime(y, mo, d, h, mi, sec), "ns")
+        except ValueError:
+            continue
 
 
 def parse_date(value: Any, *, date1904: bool = False) -> pd.Timestamp | None:
@@ -279,8 +260,16 @@ def parse_date(value: Any, *, date1904: bool = False) -> pd.Timestamp | None:
     return r[0].iloc[0]
 
 
-def parse_dates(values: pd.Series, *, date1904: bool = False) -> tuple[pd.Series, np.ndarray]:
-    """A column -> (datetime64[ns] Series, bad mask). Serials follow the workbook's date system."""
+def parse_dates(values: pd.Series, *, date1904: bool = False, month_first: bool = False,
+                months: list[int] | None = None) -> tuple[pd.Series, np.ndarray]:
+    """A column -> (datetime64[ns] Series, bad mask). Serials follow the workbook's date system.
+
+    Numeric dates without the year first (01/05/2024) are read only when the column settles
+    the order (some first number above 12: day-first; some second one: month-first, as in
+    2/24/2003 0:00) or ``month_first`` says so; otherwise they are bad cells. A month without
+    a day ("2024-01", "2024年1月") is its first day; with ``months`` given, their count is
+    appended to it so the reader can say so.
+    """
     s = values.reset_index(drop=True)
     n = len(s)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -315,7 +304,7 @@ def parse_dates(values: pd.Series, *, date1904: bool = False) -> tuple[pd.Series
         is_num = (kind == 3) & todo
         if is_num.any():
             x = np.array([float(v) for v in arr[is_num]])
-            ok = (x >= 1) & (x <= _MAX_SERIAL)
+            ok = (x >= _MIN_SERIAL) & (x <= _MAX_SERIAL)
             conv = np.full(len(x), np.datetime64("NaT"), dtype="datetime64[ns]")
             conv[ok] = _serial_to_ns(x[ok], date1904)
             for j in np.flatnonzero(~ok):
@@ -337,7 +326,7 @@ def parse_dates(values: pd.Series, *, date1904: bool = False) -> tuple[pd.Series
             fast2 = pd.to_datetime(strs[miss], format="%Y-%m-%d", errors="coerce")
             fast[miss] = fast2
         years = fast.dt.year
-        fast = fast.where((years >= 1900) & (years <= 2199))
+        fast = fast.where((years >= P.MIN_YEAR) & (years <= P.MAX_YEAR))
         miss = fast.isna().to_numpy()
         vals = fast.astype("datetime64[ns]").to_numpy().copy()
         if miss.any():
@@ -349,6 +338,15 @@ def parse_dates(values: pd.Series, *, date1904: bool = False) -> tuple[pd.Series
                     cache[t] = _date_from_text(t, date1904)
                 r = cache[t]
                 vals[j] = np.datetime64("NaT") if r is None else r
+            _day_month_year(strs_arr, vals, month_first)
+            n_months = 0
+            for j in np.flatnonzero(np.isnat(vals)):
+                m = P.month_from_text(strs_arr[j]) if isinstance(strs_arr[j], str) else None
+                if m is not None:
+                    vals[j] = np.datetime64(m, "ns")
+                    n_months += 1
+            if months is not None and n_months:
+                months.append(n_months)
         idx = np.flatnonzero(todo)
         out[idx] = vals
         bad[idx] = np.isnat(vals)
@@ -494,8 +492,8 @@ def _total_candidates(uniq: np.ndarray) -> np.ndarray:
     return out
 
 
-_YES = {"是", "y", "yes", "true", "1", "已签收", "签收", "已收", "ok", "√", "✓", "done", "signed", "received"}
-_NO = {"否", "n", "no", "false", "0", "未签收", "未收", "×", "x", "pending"}
+_YES = P.YES_WORDS
+_NO = P.NO_WORDS | {"x"}  # a lone x in a signed column is a cross: not signed
 
 
 def parse_flags(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:

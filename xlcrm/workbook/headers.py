@@ -20,17 +20,23 @@ from typing import Any
 
 from xlcrm import schema
 from xlcrm.schema import Field
+from xlcrm.workbook.families import FAMILY_RANK, family_match
 
 __all__ = [
+    "FAMILY_RANK",
     "HEADER_SCAN_ROWS",
+    "USER_RANK",
     "HeaderMatch",
     "fill_merged",
     "find_header",
     "match_field",
     "normalise_header",
+    "partial_match",
+    "qualifies",
     "role_fields",
 ]
 
+USER_RANK = -1000  # a header the user mapped on the settings sheet beats every alias
 HEADER_SCAN_ROWS = 30  # headers sit within the first rows; title and note rows come above
 
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕|<[^<>]*>")
@@ -67,20 +73,39 @@ def _alias_index(role: str) -> dict[str, tuple[str, int]]:
     for f in role_fields(role):
         for rank, alias in enumerate(f.aliases):
             key = normalise_header(alias)
+            if alias in f.prefer:
+                rank = f.prefer.index(alias) - len(f.prefer)  # ahead of every other alias
             # First field listing an alias keeps it: field order in schema breaks ties.
             if key and (key not in index or index[key][1] > rank):
                 index[key] = (f.key, rank)
     return index
 
 
-def match_field(header: Any, role: str) -> tuple[str, int] | None:
-    """(field key, rank) a header names in ``role``, or None."""
+def match_field(header: Any, role: str, user: dict[str, str] | None = None) -> tuple[str, int] | None:
+    """(field key, rank) a header names in ``role``, or None.
+
+    ``user`` (normalised header -> field key, the settings' column mapping) wins over the
+    aliases; an alias wins over a family match (rank ``FAMILY_RANK``), which only a
+    content check (``sniff``) confirms.
+    """
     if header is None:
         return None
     text = str(header).strip()
     if not text:
         return None
-    return _alias_index(role).get(normalise_header(text))
+    key = normalise_header(text)
+    if user and key in user and user[key] in _field_keys(role):
+        return user[key], USER_RANK
+    hit = _alias_index(role).get(key)
+    if hit is not None:
+        return hit
+    fam = family_match(key, role)
+    return (fam, FAMILY_RANK) if fam is not None else None
+
+
+@cache
+def _field_keys(role: str) -> frozenset[str]:
+    return frozenset(f.key for f in role_fields(role))
 
 
 @dataclass
@@ -91,6 +116,9 @@ class HeaderMatch:
     headers: dict[int, str]  # 0-based column index -> header text as shown
     score: float = 0.0
     all_headers: dict[int, str] = field(default_factory=dict)  # every non-blank header cell
+    # field -> every column that could be it, best rank first: (rank, column, header as shown).
+    # ``columns`` holds the first of each; ``sniff.choose`` may move a field to a runner-up.
+    candidates: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
 
     @property
     def fields(self) -> set[str]:
@@ -126,11 +154,16 @@ def _text(v: Any) -> str:
 
 
 # Which fields a role must have to be recognised at all.
-def _qualifies(role: str, f: set[str]) -> bool:
+def qualifies(role: str, f: set[str]) -> bool:
     cust = bool(f & {"customer_id", "customer_name"})
     if role == "orders":
         return "order_date" in f and bool(f & {"amount", "unit_price", "quantity", "customer_id",
                                                "customer_name", "order_id", "product"})
+    if role == "region_reps":
+        return f == {"region", "rep"}
+    if role == "order_lines":
+        return ("order_id" in f and ("amount" in f or {"unit_price", "quantity"} <= f)
+                and "order_date" not in f and not f & {"customer_id", "customer_name"})
     if role == "deliveries":
         return bool(f & {"ship_date", "received_date", "signed"}) and bool(
             f & {"quantity", "returned_qty", "signed", "delivery_id", "ordered_qty", "received_date"})
@@ -147,10 +180,11 @@ def _qualifies(role: str, f: set[str]) -> bool:
     return False
 
 
-def _map_row(cells: Sequence[str], groups: Sequence[str] | None, role: str) -> tuple[dict[int, str], dict[int, str]]:
-    """Map one candidate header row; each field goes to its most specific column."""
-    best: dict[str, tuple[int, int]] = {}  # field -> (rank, col)
-    shown: dict[int, str] = {}
+def _map_row(cells: Sequence[str], groups: Sequence[str] | None, role: str,
+             user: dict[str, str] | None = None) -> tuple[dict[int, str], dict[int, str], dict[str, list]]:
+    """Map one candidate header row; each field goes to its most specific column, the others
+    stay candidates. A column names one field (its best-ranked match)."""
+    cands: dict[str, list[tuple[int, int, str]]] = {}
     for c, text in enumerate(cells):
         cand: list[tuple[str, str]] = []
         g = groups[c] if groups is not None and c < len(groups) else ""
@@ -161,18 +195,17 @@ def _map_row(cells: Sequence[str], groups: Sequence[str] | None, role: str) -> t
         elif g:
             cand.append((g, g))
         for probe, label in cand:
-            m = match_field(probe, role)
+            m = match_field(probe, role, user)
             if m is None:
                 continue
             key, rank = m
-            if key not in best or rank < best[key][0]:
-                if key in best:
-                    shown.pop(best[key][1], None)
-                best[key] = (rank, c)
-                shown[c] = label
+            cands.setdefault(key, []).append((rank, c, label))
             break
-    columns = {c: key for key, (_, c) in best.items()}
-    return columns, {c: shown[c] for c in columns}
+    for lst in cands.values():
+        lst.sort()
+    columns = {lst[0][1]: key for key, lst in cands.items()}
+    shown = {lst[0][1]: lst[0][2] for lst in cands.values()}
+    return columns, shown, cands
 
 
 def _hint(role: str, sheet: str) -> bool:
@@ -181,7 +214,8 @@ def _hint(role: str, sheet: str) -> bool:
 
 
 def find_header(grid: list[list[Any]], merged: Iterable[tuple[int, int, int, int]] = (),
-                sheet: str = "", roles: Iterable[str] | None = None) -> HeaderMatch | None:
+                sheet: str = "", roles: Iterable[str] | None = None,
+                user: dict[str, str] | None = None) -> HeaderMatch | None:
     """The best (role, header row) among the first rows of ``grid``, or None.
 
     ``grid`` holds the top rows as loaded (0-based); ``merged`` is 0-based and relative to it.
@@ -200,16 +234,34 @@ def find_header(grid: list[list[Any]], merged: Iterable[tuple[int, int, int, int
             group_opts.append(texts[r - 1])
         for role in roles:
             for groups in group_opts:
-                cols, shown = _map_row(cells, groups, role)
+                cols, shown, cands = _map_row(cells, groups, role, user)
                 fset = set(cols.values())
-                if not _qualifies(role, fset):
+                if not qualifies(role, fset):
                     continue
-                # Matched columns, a little for a telling sheet name, a little for fewer unmatched.
+                # Matched columns (a family match counts half), a little for a telling sheet
+                # name, a little for fewer unmatched.
                 nonblank = sum(1 for t in cells if t)
-                score = len(cols) + (0.5 if _hint(role, sheet) else 0.0) - 0.01 * (nonblank - len(cols))
+                weak = sum(1 for lst in cands.values() if lst[0][0] >= FAMILY_RANK)
+                score = len(cols) - 0.5 * weak + (0.5 if _hint(role, sheet) else 0.0) - 0.01 * (nonblank - len(cols))
                 if best is None or score > best.score + 1e-9:
                     heads = {c: t for c, t in enumerate(cells) if t}
                     if groups is not None:
                         heads.update({c: shown[c] for c in shown})
-                    best = HeaderMatch(role, r, cols, shown, score, heads)
+                    best = HeaderMatch(role, r, cols, shown, score, heads, cands)
+    return best
+
+
+def partial_match(grid: list[list[Any]], merged: Iterable[tuple[int, int, int, int]] = (), role: str = "orders",
+                  user: dict[str, str] | None = None) -> tuple[set[str], list[str]]:
+    """(fields, other headers) of the row among the first ones that names most fields of
+    ``role``, qualified or not: what a refusal says was found on a sheet that is almost that table."""
+    top = fill_merged(grid[:HEADER_SCAN_ROWS], list(merged))
+    best: tuple[set[str], list[str]] = (set(), [])
+    for row in top:
+        cells = [_text(v) for v in row]
+        if sum(1 for t in cells if t) < 2:
+            continue
+        cols, _, _ = _map_row(cells, None, role, user)
+        if len(cols) > len(best[0]):
+            best = (set(cols.values()), [t for c, t in enumerate(cells) if t and c not in cols])
     return best

@@ -24,11 +24,17 @@ from xlcrm.errors import NoCustomerColumn, NoOrderTable, XlcrmError
 from xlcrm.model import Frames, Issue, Lang
 from xlcrm.schema import Field
 from xlcrm.workbook import cells as C
-from xlcrm.workbook.headers import HEADER_SCAN_ROWS, HeaderMatch, find_header, role_fields
+from xlcrm.workbook.headers import (FAMILY_RANK, HEADER_SCAN_ROWS, HeaderMatch, find_header, partial_match,
+                                    qualifies, role_fields)
+from xlcrm.settings import Settings
+from xlcrm.workbook import amounts, gates, joins
+from xlcrm.workbook import mapping as colmap
+from xlcrm.workbook.sniff import Choice, choose, describe, typical_bad
 
 __all__ = [
     "MAX_ISSUES_PER_COLUMN",
     "RawSheet",
+    "ColumnStat",
     "ReadResult",
     "SheetReport",
     "load_sheets",
@@ -70,6 +76,23 @@ class SheetReport:
     mapping: dict[str, str]  # header as shown -> field key
     unmapped: list[str]  # headers that became no field
     letters: dict[str, str] = field(default_factory=dict)  # field key -> column letter ("received" -> "B")
+    # Rows left out, by reason: totals, notes, no_customer, no_date, bad_date, excluded_status,
+    # no_rate, duplicate_sheet (a copy of another sheet), ...
+    dropped: dict[str, int] = field(default_factory=dict)
+    choices: list[str] = field(default_factory=list)  # "amount: 实收金额 over 应收金额" (how a field was chosen)
+    parsed: dict[str, ColumnStat] = field(default_factory=dict)  # date/number field -> how its cells parsed
+    notes: list[str] = field(default_factory=list)  # what was left out or converted, in the user's words
+
+
+@dataclass
+class ColumnStat:
+    """How one date or number column parsed: the gates judge a read by these."""
+
+    header: str
+    letter: str
+    filled: int  # cells holding something
+    bad: int  # of those, cells that are not a date / number
+    example: str = ""  # the most common unreadable value
 
 
 @dataclass
@@ -79,6 +102,8 @@ class ReadResult:
     lang: Lang
     settings_cells: dict[str, str]
     markers: list = field(default_factory=list)  # marker.Rejected: _xlcrm_* names ignored (not xlcrm's sheets)
+    warnings: list[Issue] = field(default_factory=list)  # loud: printed by the CLI, first on the issues sheet
+    currency: str = ""  # ISO code of the amounts (base currency) when the reader could tell
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -204,8 +229,13 @@ class _Found:
     role: str
 
 
-def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFrame, int]:
-    """The rows below the header as a frame of canonical fields; returns (frame, skipped)."""
+def _clean_table(found: _Found, sink: _IssueSink, lang: Lang, dropped: dict[str, int],
+                 parsed: dict[str, ColumnStat], month_first: bool = False,
+                 month_notes: list[str] | None = None) -> tuple[pd.DataFrame, int]:
+    """The rows below the header as a frame of canonical fields; returns (frame, skipped).
+
+    ``dropped`` counts the rows left out by reason; ``parsed`` gets how each date and number
+    column parsed (for the gates)."""
     raw, df, hm, role = found.raw, found.df, found.match, found.role
     assert hm is not None
     sheet = raw.name
@@ -232,11 +262,19 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
 
     out: dict[str, Any] = {}
     bad: dict[str, np.ndarray] = {}
+    presents: dict[str, np.ndarray] = {}
+    month_notes = month_notes if month_notes is not None else []
     blank_all = np.ones(n, bool)
     for key, s in cols_data.items():
         f = fields[key]
         if f.type == "date":
-            vals, b = C.parse_dates(s, date1904=raw.date1904)
+            months: list[int] = []
+            vals, b = C.parse_dates(s, date1904=raw.date1904, month_first=month_first, months=months)
+            if months:
+                month_notes.append(i18n.t(
+                    lang, "{h}: {n} dates are months only (e.g. 2024-01): read as the 1st of the month",
+                    "{h}：{n} 个日期只有年月（如 2024-01），按当月 1 日计", h=hm.headers.get(col_of[key], key),
+                    n=f"{sum(months):,}"))
             out[key] = vals.to_numpy()
             present = ~np.isnat(out[key]) | b
         elif f.type == "number":
@@ -257,6 +295,7 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
             out[key] = np.where(present, out[key], None)
         bad[key] = b
         blank_all &= ~present
+        presents[key] = present
 
     keep = ~blank_all
     skipped = 0
@@ -271,7 +310,11 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
     if role in _CUSTOMER_ROLES:
         ids = out.get("customer_id", np.full(n, None, dtype=object))
         names = out.get("customer_name", np.full(n, None, dtype=object))
-        total_cust = C.total_mask(ids) | C.total_mask(names)
+        # A totals word in the name is a customer (a CRM's test customer "小计") when the row
+        # also has a customer ID, or an order ID: totals lines carry neither.
+        total_cust = C.total_mask(ids) | (C.total_mask(names) & pd.isna(ids))
+        if "order_id" in out:
+            total_cust &= pd.isna(out["order_id"])
         no_cust = (pd.isna(ids) & pd.isna(names)) if n else np.zeros(0, bool)
         cand = np.flatnonzero(keep & no_cust)
         total_row = np.zeros(n, bool)
@@ -279,6 +322,8 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
         notes = keep & no_cust & ~informative & ~total_row
         totals = keep & (total_cust | total_row)
         skipped += int(totals.sum()) + int(notes.sum())
+        _count(dropped, "totals", int(totals.sum()))
+        _count(dropped, "notes", int(notes.sum()))
         keep &= ~totals & ~notes
         missing = keep & no_cust
         if missing.any():
@@ -291,7 +336,16 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
                                 "该行没有客户编号或客户名称，未计入"),
                          i18n.t(lang, "fill in the customer ID or name",
                                 "请填写客户编号或客户名称"))
+            _count(dropped, "no_customer", int(missing.sum()))
             keep &= ~missing
+
+    # How each date and number column parsed on the data rows (not titles, notes or totals).
+    for key, present in presents.items():
+        if fields[key].type in ("date", "number"):
+            b = bad[key] & keep
+            parsed[key] = ColumnStat(hm.headers.get(col_of[key], key), C.column_letter(raw.first_col + col_of[key]),
+                                     int((present & keep).sum()), int(b.sum()),
+                                     typical_bad(cols_data[key], b) if b.any() else "")
 
     if role == "orders" and "order_date" in col_of:
         d = out["order_date"]
@@ -308,6 +362,9 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
                     problem = i18n.t(lang, "order date is empty; the order is left out",
                                      "订单日期为空，该订单未计入")
                 sink.add(sheet, addr, problem, _fix(fields["order_date"], lang), "order_date")
+            n_bad = int((no_date & bad["order_date"]).sum())
+            _count(dropped, "bad_date", n_bad)
+            _count(dropped, "no_date", int(no_date.sum()) - n_bad)
             keep &= ~no_date
 
     # Cells that cannot be read in kept rows: left out, reported at their address.
@@ -341,16 +398,14 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
     frame["source_row"] = pd.Series(excel_rows[idx], dtype="int64")
     result = pd.DataFrame(frame)
 
-    if role == "orders":
-        # A blank amount with price and quantity given is their product; a bad amount stays out.
+    if role in ("orders", "order_lines"):
+        # A blank amount with price and quantity given is their product (less the discount);
+        # a bad amount stays out.
         if "amount" in out:
             amt_blank = np.isnan(out["amount"][idx]) & ~bad["amount"][idx]
         else:
             amt_blank = np.ones(len(idx), bool)
-        prod = result["unit_price"] * result["quantity"]
-        fill = amt_blank & prod.notna().to_numpy()
-        if fill.any():
-            result.loc[fill, "amount"] = prod[fill].round(2)
+        result = amounts.fill_amounts(result, ~amt_blank)
         profit_blank = result["profit"].isna().to_numpy().copy()
         if "profit" in out:
             profit_blank &= ~bad["profit"][idx]
@@ -361,6 +416,11 @@ def _clean_table(found: _Found, sink: _IssueSink, lang: Lang) -> tuple[pd.DataFr
     return result, skipped
 
 
+def _count(d: dict[str, int], reason: str, n: int) -> None:
+    if n:
+        d[reason] = d.get(reason, 0) + n
+
+
 def _read_settings(found: _Found, cells_out: dict[str, str]) -> tuple[dict[str, object], int]:
     raw, df, hm = found.raw, found.df, found.match
     if hm is not None:
@@ -369,14 +429,36 @@ def _read_settings(found: _Found, cells_out: dict[str, str]) -> tuple[dict[str, 
         start = hm.row + 1
     else:  # a 设置 sheet without a header row: first two columns are label, value
         kc, vc, start = 0, 1, 0
+    from xlcrm.settings import is_setting_label
+    from xlcrm.workbook.mapping import section_of
+
     values: dict[str, object] = {}
     rows = 0
+    section: str | None = None  # label of the open section (字段映射, 汇率 ...): its rows are name | value
+    block: dict[str, object] | list[str] = {}
     for i in range(start, len(df)):
         label = df.iat[i, kc] if kc < df.shape[1] else None
-        if C.is_blank(label):
-            continue
         value = df.iat[i, vc] if vc < df.shape[1] else None
+        if C.is_blank(label):
+            section = None  # a blank row ends a section
+            continue
         label = str(label).strip()
+        if section is not None and not is_setting_label(label) and section_of(label) is None:
+            v = _settings_value(value)
+            if isinstance(block, list):
+                block.append(label)
+            elif v is not None:
+                block[label] = v
+            rows += 1
+            continue
+        section = None
+        if section_of(label) is not None and C.is_blank(value):
+            section = label
+            block = [] if section_of(label) == "excluded_statuses" else {}
+            values[label] = block
+            cells_out[label] = C.cell_address(raw.first_row + i, raw.first_col + kc)
+            rows += 1
+            continue
         values[label] = _settings_value(value)
         cells_out[label] = C.cell_address(raw.first_row + i, raw.first_col + vc)
         rows += 1
@@ -433,18 +515,159 @@ def _assign_keys(frames: dict[str, pd.DataFrame]) -> None:
 
 # ---------------------------------------------------------------------------- the engine
 
+def _frame_digest(frame: pd.DataFrame) -> tuple[int, int]:
+    """Rows and an order-free hash of an order frame's fields (not where they came from)."""
+    cols = [c for c in frame.columns if c not in ("source_sheet", "source_row", "customer_key")]
+    if not len(frame):
+        return 0, 0
+    h = pd.util.hash_pandas_object(frame[cols], index=False).to_numpy()
+    return len(frame), int(h.sum(dtype=np.uint64))  # a sum: the same rows in any order match
+
+
+def _assign_region_reps(parts: dict[str, list[pd.DataFrame]], tables: list[pd.DataFrame], reports: list[SheetReport],
+                        lang: Lang) -> None:
+    """Orders and master rows with a region but no rep get the region's person."""
+    pairs = pd.concat(tables, ignore_index=True).dropna(subset=["region", "rep"])
+    if pairs.empty:
+        return
+    person = dict(zip(pairs["region"].map(str.casefold), pairs["rep"]))
+    for role in ("orders", "customers"):
+        for frame, rep in zip(parts.get(role, []), [r for r in reports if r.role == role]):
+            if "region" not in frame or "rep" not in frame:
+                continue
+            need = frame["rep"].isna() & frame["region"].notna()
+            if need.any():
+                got = frame.loc[need, "region"].map(lambda v: person.get(str(v).casefold()))
+                frame.loc[need, "rep"] = got
+                n = int(got.notna().sum())
+                if n:
+                    src = ", ".join(r.sheet for r in reports if r.role == "region_reps")
+                    rep.notes.append(i18n.t(lang, "sales rep of {n} rows taken from their region ({s})",
+                                            "{n} 行的业务员按片区取自 {s}", n=f"{n:,}", s=src))
+
+
+def _settle_orders(frames: list[pd.DataFrame], reports: list[SheetReport], reading: Settings, sink: _IssueSink,
+                   warnings: list[Issue], lang: Lang) -> tuple[list[pd.DataFrame], str]:
+    """Copies of a sheet out, then statuses and currencies (``amounts.settle``); returns the
+    frames and the ISO code of the amounts' currency."""
+    seen: dict[tuple[int, int], str] = {}
+    kept: list[tuple[pd.DataFrame, SheetReport]] = []
+    for frame, rep in zip(frames, reports):
+        # Only a sheet of the same length can be a copy: most books never hash anything.
+        same_len = sum(1 for f in frames if len(f) == len(frame)) > 1
+        digest = _frame_digest(frame) if same_len else (len(frame), id(frame))
+        if digest[0] and digest in seen:
+            # A copy of a sheet (same rows) would count every order twice.
+            rep.dropped["duplicate_sheet"] = len(frame)
+            rep.notes.append(i18n.t(lang, "a copy of sheet '{s}' (same {n} rows): not counted twice",
+                                    "与工作表“{s}”内容相同（{n} 行）：不重复计算", s=seen[digest], n=len(frame)))
+            warnings.append(Issue(rep.sheet, "", i18n.t(
+                lang, "this sheet is a copy of '{s}' (the same {n} rows); it is left out so no order counts twice",
+                "此表与“{s}”内容相同（{n} 行），未计入，以免订单重复计算", s=seen[digest], n=len(frame)),
+                i18n.t(lang, "delete or rename the copy if it is not meant to be there",
+                       "如不需要此副本，请删除")))
+            rep.rows = 0
+            continue
+        seen[digest] = rep.sheet
+        kept.append((frame, rep))
+    base = amounts.base_currency(str(reading.currency))
+    codes: set[str] = set()
+    for frame, _ in kept:
+        if "currency" in frame and frame["currency"].notna().any():
+            codes |= {amounts.currency_code(v) or str(v).strip().upper() for v in frame["currency"].dropna().unique()}
+    currency = base
+    if len(codes) == 1 and base not in codes and not reading.exchange_rates:
+        # One currency throughout: it is the base (a USD export is read in USD, not refused).
+        currency = base = next(iter(codes))
+    out: list[pd.DataFrame] = []
+    for frame, rep in kept:
+        st = amounts.settle(frame, rep.sheet, excluded=list(reading.excluded_statuses),
+                            rates=dict(reading.exchange_rates), base=base, lang=lang,
+                            currency_letter=rep.letters.get("currency", ""))
+        for k, n in st.dropped.items():
+            rep.dropped[k] = rep.dropped.get(k, 0) + n
+        rep.rows = len(st.frame)
+        rep.notes.extend(st.notes)
+        sink.issues.extend(st.issues)
+        out.append(st.frame)
+    return out or [_empty_frame("orders")], currency
+
+
+def _summary_sheet(hm: HeaderMatch) -> bool:
+    """A chart-data or summary sheet (月份 | 销售额): an order table only by a header family, and
+    without customers. Left alone rather than reported as an order table missing its customers."""
+    if hm.role != "orders" or hm.fields & {"customer_id", "customer_name"}:
+        return False
+    col = next((c for c, k in hm.columns.items() if k == "order_date"), None)
+    rank = next((r for r, c, _ in hm.candidates.get("order_date", []) if c == col), 0)
+    return rank >= FAMILY_RANK
+
+
+def _no_order_table(source: str, found: list[_Found], tops: dict[int, list[list[Any]]],
+                    user: dict[str, str]) -> NoOrderTable:
+    """The refusal naming the missing fields of the sheet closest to an order table."""
+    best: tuple[int, _Found, set[str], list[str]] | None = None
+    for f in found:
+        if id(f.raw) not in tops or f.role in ("settings", "xlcrm", "history"):
+            continue
+        fields, heads = partial_match(tops[id(f.raw)], _rel_merges(f.raw), "orders", user)
+        score = len(fields) + (1 if "order" in f.raw.name.lower() or "订单" in f.raw.name or "销售" in f.raw.name
+                               else 0)
+        if best is None or score > best[0]:
+            best = (score, f, fields, heads)
+    if best is None or not best[2]:
+        return NoOrderTable(source, f"no order table found (looked for headers {_LOOKED_FOR})",
+                            "put the order table's headers in one row above its data, "
+                            "e.g. 订单日期 | 客户名称 | 金额, or name your headers on the settings sheet "
+                            "(字段映射 / Column mapping: 订单日期 = your header)")
+    _, f, fields, heads = best
+    problem, fix = colmap.missing_fields_line(f.raw.name, fields, heads)
+    form = _document_form(tops[id(f.raw)])
+    if form:
+        # One delivery note or order form (customer and date above the lines): not read yet.
+        problem = (f"sheet '{f.raw.name}' looks like one document form ({form}: the customer and date "
+                   f"are written above the lines), which xlcrm does not read; {problem}")
+        fix = ("copy its lines into an order table with one row per line and columns 订单日期 | 客户名称 | 金额 "
+               "(Order Date | Customer | Amount), then run again")
+    return NoOrderTable(source, problem, fix)
+
+
+_FORM_TITLE = re.compile(r"(送货单|发货单|销售单|出库单|订货单|订购单|报价单|销货单|提货单|发票|delivery\s*note|"
+                         r"packing\s*list|order\s*form|invoice)", re.I)
+_FORM_LABEL = re.compile(r"^\s*(客户|客户名称|收货单位|购货单位|购买方|customer|bill\s*to|ship\s*to)\s*[:：]", re.I)
+
+
+def _document_form(top: list[list[Any]]) -> str:
+    """The form's title ("送货单") when the top of a sheet reads like one document form, else ""."""
+    title = ""
+    label = False
+    for row in top[:12]:
+        for v in row:
+            if not isinstance(v, str):
+                continue
+            m = _FORM_TITLE.search(v)
+            if m and not title and len(v.strip()) <= 30:
+                title = m.group(1)
+            label |= bool(_FORM_LABEL.match(v))
+    return title if title and label else ("" if not label else "order form")
+
+
 _LOOKED_FOR = "订单日期/Order Date, 客户名称/Customer or 客户编号/Customer ID, 金额/Amount"
 
 
 def read_sheets(sheets: Iterable[RawSheet], *, owned: dict[str, str] | None = None, source: str = "",
-                lang: Lang | None = None, progress: Callable[[str], None] | None = None) -> ReadResult:
+                lang: Lang | None = None, progress: Callable[[str], None] | None = None,
+                base: Settings | None = None) -> ReadResult:
     """Find and clean every table in ``sheets``. ``owned`` maps xlcrm's own sheets to their role.
 
+    ``base`` holds the settings of a config file (``--config``): its column mapping, excluded
+    statuses and exchange rates apply under the workbook's own settings sheet.
     Raises NoOrderTable (no data, or no order table) and NoCustomerColumn.
     """
     owned = owned or {}
     source = source or "workbook"
     found: list[_Found] = []
+    tops: dict[int, list[list[Any]]] = {}
     any_data = False
     for raw in sheets:
         df = _as_frame(raw)
@@ -464,31 +687,67 @@ def read_sheets(sheets: Iterable[RawSheet], *, owned: dict[str, str] | None = No
         if hm is None and any(h in raw.name.lower() for h in ("设置", "settings", "参数")):
             role = "settings"
         found.append(_Found(raw, df, hm, role))
+        tops[id(raw)] = top
 
     if not any_data:
         raise NoOrderTable(source, "no sheet holds any data",
                            "open the workbook with the order table and save it, then run again")
+
+    # The settings sheet first: its column mapping decides how the other sheets are read.
+    settings: dict[str, object] = {}
+    settings_cells: dict[str, str] = {}
+    settings_rows: dict[int, int] = {}
+    for f in found:
+        if f.role == "settings":
+            vals, n = _read_settings(f, settings_cells)
+            settings.update(vals)
+            settings_rows[id(f)] = n
+    head_lang = lang or i18n.detect_lang([h for f in found if f.match is not None and f.role != "history"
+                                          for h in f.match.headers.values()])
+    reading, _ = Settings.from_mapping(settings, base=base, lang=head_lang)
+    settings_sheet = next((f.raw.name for f in found if f.role == "settings"), "设置")
+    user, map_issues = colmap.resolve(reading.column_mapping, sheet=settings_sheet, lang=head_lang)
+    user_fields = set(user.values())
+
+    choices: dict[int, list[Choice]] = {}
+    for k, f in enumerate(found):
+        if f.role in ("settings", "xlcrm", "history") or id(f.raw) not in tops:
+            continue
+        hm = f.match
+        if user:
+            hm = find_header(tops[id(f.raw)], _rel_merges(f.raw), f.raw.name, None, user=user) or hm
+        if hm is None:
+            continue
+        if hm.role != "settings":
+            hm, made = choose(hm, f.df, user_fields)
+            if not qualifies(hm.role, hm.fields) or _summary_sheet(hm):
+                found[k] = _Found(f.raw, f.df, None, "ignored")
+                continue
+            choices[id(hm)] = made
+        found[k] = _Found(f.raw, f.df, hm, hm.role)
+
     order_sheets = [f for f in found if f.role == "orders"]
     if not order_sheets:
-        raise NoOrderTable(source, f"no order table found (looked for headers {_LOOKED_FOR})",
-                           "put the order table's headers in one row above its data, "
-                           "e.g. 订单日期 | 客户名称 | 金额")
+        raise _no_order_table(source, found, tops, user)
     with_cust = [f for f in order_sheets if f.match and f.match.fields & {"customer_id", "customer_name"}]
     if not with_cust:
         f0 = order_sheets[0]
-        raise NoCustomerColumn(source, f"the order table on sheet '{f0.raw.name}' has no customer column",
-                               "add a column headed 客户名称 (Customer) or 客户编号 (Customer ID)")
+        problem, fix = colmap.missing_fields_line(
+            f0.raw.name, f0.match.fields if f0.match else set(),
+            [t for c, t in f0.match.all_headers.items() if c not in f0.match.columns] if f0.match else [])
+        raise NoCustomerColumn(source, problem, fix)
 
     if lang is None:
         heads = [h for f in found if f.match is not None and f.role not in ("history",)
                  for h in f.match.headers.values()]
         lang = i18n.detect_lang(heads)
     sink = _IssueSink(lang)
+    for issue in map_issues:
+        sink.issues.append(issue)
 
     parts: dict[str, list[pd.DataFrame]] = {}
     reports: list[SheetReport] = []
-    settings: dict[str, object] = {}
-    settings_cells: dict[str, str] = {}
+    order_reports: list[SheetReport] = []
     for k, f in enumerate(found):
         hm = f.match
         mapping = {hm.headers[c]: key for c, key in sorted(hm.columns.items())} if hm else {}
@@ -497,9 +756,8 @@ def read_sheets(sheets: Iterable[RawSheet], *, owned: dict[str, str] | None = No
         if f.role in ("ignored", "xlcrm"):
             reports.append(SheetReport(f.raw.name, f.role, 0, 0, 0, {}, []))
         elif f.role == "settings":
-            vals, n = _read_settings(f, settings_cells)
-            settings.update(vals)
-            reports.append(SheetReport(f.raw.name, "settings", header_row, n, 0, mapping, unmapped))
+            reports.append(SheetReport(f.raw.name, "settings", header_row, settings_rows.get(id(f), 0), 0,
+                                       mapping, unmapped))
         elif f.role == "orders" and f not in with_cust:
             sink.add(f.raw.name, "", i18n.t(lang, "order table without a customer column; sheet left out",
                                             "订单表没有客户列，该表未计入"),
@@ -509,12 +767,30 @@ def read_sheets(sheets: Iterable[RawSheet], *, owned: dict[str, str] | None = No
         else:
             if progress is not None:
                 progress(f.raw.name)
-            frame, skipped = _clean_table(f, sink, lang)
+            dropped: dict[str, int] = {}
+            parsed: dict[str, ColumnStat] = {}
+            month_notes: list[str] = []
+            frame, skipped = _clean_table(f, sink, lang, dropped, parsed, bool(reading.month_first), month_notes)
             parts.setdefault(f.role, []).append(frame)
             letters = {key: C.column_letter(f.raw.first_col + c) for c, key in hm.columns.items()} if hm else {}
+            made = [describe(c, lang) for c in choices.get(id(hm), [])]
             reports.append(SheetReport(f.raw.name, f.role, header_row, len(frame), skipped, mapping, unmapped,
-                                       letters))
+                                       letters, dropped, made, parsed, month_notes))
+            if f.role == "orders":
+                order_reports.append(reports[-1])
         found[k] = _Found(f.raw, pd.DataFrame(), f.match, f.role)  # let the raw cells go
+
+    warnings: list[Issue] = []
+    currency = ""
+    region_reps = parts.pop("region_reps", None)
+    if region_reps:
+        _assign_region_reps(parts, region_reps, reports, lang)
+    lines = parts.pop("order_lines", None)
+    if lines and parts.get("orders"):
+        line_reports = [r for r in reports if r.role == "order_lines"]
+        parts["orders"] = joins.attach_lines(parts["orders"], order_reports, lines, line_reports, reading, lang)
+    if parts.get("orders"):
+        parts["orders"], currency = _settle_orders(parts["orders"], order_reports, reading, sink, warnings, lang)
 
     frames: dict[str, pd.DataFrame] = {}
     for role, dfs in parts.items():
@@ -528,11 +804,12 @@ def read_sheets(sheets: Iterable[RawSheet], *, owned: dict[str, str] | None = No
             history[col] = history[col].map(i18n.code)
         history["customer_key"] = history["customer_key"].where(history["customer_key"].notna(),
                                                                 history["customer_id"])
+    warnings.extend(gates.check(source, frames["orders"], reports, lang))
     result = Frames(
         orders=frames["orders"], deliveries=frames.get("deliveries"), customers=frames.get("customers"),
         complaints=frames.get("complaints"), visits=frames.get("visits"), history=history,
-        settings=settings, issues=sink.finish())
-    return ReadResult(result, reports, lang, settings_cells)
+        settings=settings, issues=warnings + sink.finish())  # the loud ones first
+    return ReadResult(result, reports, lang, settings_cells, warnings=warnings, currency=currency)
 
 
 # ---------------------------------------------------------------------------- loading a file
@@ -946,13 +1223,14 @@ def _load(path: Path, engine: str, progress: Callable[[str], None] | None) -> tu
 
 
 def read_workbook(path: str | Path, *, progress: Callable[[str], None] | None = None,
-                  lang: Lang | None = None, engine: str = "fastexcel") -> ReadResult:
+                  lang: Lang | None = None, engine: str = "fastexcel", settings: Settings | None = None) -> ReadResult:
     """Load ``path`` (.xlsx/.xlsm) and read it; unusable files raise ``xlcrm.errors`` classes.
 
     ``progress`` is called with each sheet's name as it is loaded and again as it is cleaned.
     ``engine`` is "fastexcel" (default: Arrow strings, least memory) or "calamine".
     """
     sheets, info = _load(Path(path), engine, progress)
-    result = read_sheets(sheets, owned=info.owned, source=str(path), lang=lang, progress=progress)
+    result = read_sheets(sheets, owned=info.owned, source=str(path), lang=lang, progress=progress,
+                         base=settings)
     result.markers = list(info.rejected)
     return result
