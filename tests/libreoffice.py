@@ -29,12 +29,25 @@ def soffice() -> str:
     return exe
 
 
-def read_back(path: str | Path, timeout: float = 180) -> dict[str, list[list[str]]]:
-    """Every sheet of ``path`` as LibreOffice reads it, as CSV rows of strings."""
+RECALC_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def read_back(path: str | Path, timeout: float = 180, *, recalc: bool = False) -> dict[str, list[list[str]]]:
+    """Every sheet of ``path`` as LibreOffice reads it, as CSV rows of strings; ``recalc``:
+    LibreOffice recalculates every formula on load (TOOLS.md: OOXMLRecalcMode 0)."""
     path = Path(path)
     exe = soffice()
     with tempfile.TemporaryDirectory(prefix="xlcrm-lo-") as tmp:
         profile = Path(tmp, "profile")
+        if recalc:
+            (profile / "user").mkdir(parents=True)
+            (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ON_LOAD, encoding="utf-8")
         out = Path(tmp, "out")
         out.mkdir()
         src = Path(tmp, "book" + path.suffix)  # a plain ASCII name: LibreOffice names CSVs after it

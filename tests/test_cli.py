@@ -21,7 +21,7 @@ from xlcrm.demo import EN_FILE, ZH_FILE, make_demos, zh_truth
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
-ZH_SHEETS = ["客户分级", "流失预警", "拜访计划", "投诉跟踪", "客户看板", "大客户名单", "挽回名单", "数据问题", "分级历史"]
+ZH_SHEETS = ["客户分级", "流失预警", "拜访计划", "投诉跟踪", "客户看板", "客户卡片", "大客户名单", "挽回名单", "数据问题", "分级历史"]
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_output_writes_a_new_workbook_and_leaves_the_source_alone(tmp_path):
     assert result.exit_code == 0, result.output
     assert src.read_bytes() == before
     assert _sheet_names(out) == ["CRM Customers", "CRM Churn", "CRM Visits", "CRM Complaints", "CRM Dashboard",
-                                 "CRM Key Accounts", "CRM Win-back", "CRM Data Issues", "CRM History"]
+                                 "CRM Customer Card", "CRM Key Accounts", "CRM Win-back", "CRM Data Issues", "CRM History"]
 
 
 def test_ics_option_writes_one_calendar_per_rep(tmp_path):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -54,7 +56,8 @@ class _OneLineErrors(typer.core.TyperGroup):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-app = typer.Typer(cls=_OneLineErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(cls=_OneLineErrors, add_completion=False, rich_markup_mode=None, no_args_is_help=True,
+                  pretty_exceptions_enable=False,
                   help="xlcrm: customer classification, churn risk, visit plans and complaint logs "
                        "inside your Excel workbooks.")
 console = Console(highlight=False, soft_wrap=True)
@@ -67,6 +70,21 @@ _STEP_LABELS = {"read": ("reading", "读取"), "classify": ("classifying custome
                 "write": ("writing", "写入")}
 
 
+# Sheet roles as the "how I read it" table names them in a Chinese run.
+_ROLE_ZH = {"orders": "订单", "deliveries": "发货记录", "customers": "客户档案", "complaints": "投诉登记",
+            "visits": "拜访记录", "settings": "设置", "history": "分级历史", "ignored": "未使用"}
+
+
+def _step_label(name: str, lang: str | None) -> str:
+    """A progress stage in the run's language: --lang, else a Chinese locale, else both
+    (the workbook's own language is known only once it has been read)."""
+    en, zh = _STEP_LABELS[name]
+    if lang is None:
+        loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+        lang = "zh" if loc.lower().startswith("zh") else None
+    return zh if lang == "zh" else en if lang == "en" else f"{zh} {en}"
+
+
 def _version(value: bool) -> None:
     if value:
         console.print(f"xlcrm {__version__}")
@@ -74,7 +92,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, metavar="",
                                                 help="Show the version and exit.")] = False) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -90,18 +108,18 @@ def _parse_asof(value: str | None) -> dt.date | None:
 
 @app.command()
 def refresh(
-    files: Annotated[list[Path], typer.Argument(help="Order workbooks (.xlsx/.xlsm) to refresh.")],
-    asof: Annotated[str | None, typer.Option("--asof", help="Figures as of this date (YYYY-MM-DD); "
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Order workbooks (.xlsx/.xlsm) to refresh.")],
+    asof: Annotated[str | None, typer.Option("--asof", metavar="YYYY-MM-DD", help="Figures as of this date (YYYY-MM-DD); "
                                                 "default: the settings sheet's 统计日期, else today.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="zh or en; default: the workbook's language.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the result sheets to this new "
+    lang: Annotated[str | None, typer.Option("--lang", metavar="zh|en", help="zh or en; default: the workbook's language.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="OUT.xlsx", help="Write the result sheets to this new "
                                                    "workbook instead of into FILE.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Settings file (.toml or .json) for "
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="Settings file (.toml or .json) for "
                                                    "batch runs; the workbook's settings sheet wins.")] = None,
-    ics: Annotated[Path | None, typer.Option("--ics", help="Also write each rep's visit plan as an .ics "
+    ics: Annotated[Path | None, typer.Option("--ics", metavar="DIR", help="Also write each rep's visit plan as an .ics "
                                                 "calendar into this folder.")] = None,
-    backups: Annotated[int, typer.Option("--backups", min=0, help="Backups of the previous version to keep.")] = 3,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems and the result line.")] = False,
+    backups: Annotated[int, typer.Option("--backups", min=0, metavar="N", help="Backups of the previous version to keep.")] = 3,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="Print only problems and the result line.")] = False,
 ) -> None:
     """Read FILE's orders, deliveries, customers, complaints and visits; add xlcrm's sheets to it."""
     the_asof = _parse_asof(asof)
@@ -196,7 +214,7 @@ def _run_one(run, path: Path, *, quiet: bool, **kwargs):  # type: ignore[no-unty
             def step(name: str) -> None:
                 if name in _STEPS:
                     bar.update(task, completed=_STEPS.index(name),
-                               description=f"{path.name}: {_STEP_LABELS[name][0]}")
+                               description=f"{path.name}: {_step_label(name, kwargs.get('lang'))}")
             report = run(path, progress=step, **kwargs)
     for m in getattr(report.read, "markers", []):  # a problem: printed even with --quiet
         err.print(f"{path}: {m.problem(report.lang)}", markup=False)
@@ -244,15 +262,22 @@ def _print_report(report, *, quiet: bool) -> None:  # type: ignore[no-untyped-de
                     p=w.problem, f=w.fix), style="bold red", markup=False)
     if not quiet:
         console.print(t(lang, "How xlcrm read {name}:", "xlcrm 如何读取 {name}:", name=report.path.name))
-        table = Table(show_header=True, header_style="bold")
-        for head in (t(lang, "Sheet", "工作表"), t(lang, "Role", "用途"), t(lang, "Header row", "表头行"),
-                     t(lang, "Rows", "行数"), t(lang, "Skipped", "跳过"), t(lang, "Columns", "列对应")):
-            table.add_column(head, overflow="fold")
+        # Fits an 80-column terminal: light borders, numbers never wrap, one header -> field per
+        # line (a long pair folds at its arrow, not inside a word).
+        table = Table(show_header=True, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        heads = (t(lang, "Sheet", "工作表"), t(lang, "Role", "用途"), t(lang, "Header", "表头行"),
+                 t(lang, "Rows", "行数"), t(lang, "Skipped", "跳过"), t(lang, "Columns", "列对应"))
+        for i, head in enumerate(heads):
+            if i == 5:
+                table.add_column(head, ratio=1, overflow="fold")
+            else:
+                table.add_column(head, no_wrap=i != 0, overflow="fold", max_width=14 if i == 0 else None)
         for s in report.read.sheets:
-            mapping = ", ".join(f"{h}→{f}" for h, f in s.mapping.items())
+            pairs = [f"{h} → {f}" for h, f in s.mapping.items()]
             if s.unmapped:
-                mapping += t(lang, "; not used: ", "; 未使用: ") + ", ".join(map(str, s.unmapped))
-            table.add_row(s.sheet, s.role, str(s.header_row or ""), str(s.rows), str(s.skipped), mapping)
+                pairs.append(t(lang, "not used: ", "未使用: ") + ", ".join(map(str, s.unmapped)))
+            role = _ROLE_ZH.get(s.role, s.role) if lang == "zh" else s.role
+            table.add_row(s.sheet, role, str(s.header_row or ""), str(s.rows), str(s.skipped), "\n".join(pairs))
         console.print(table)
         for line in _read_lines(report.read, lang):
             console.print(line, markup=False)

@@ -523,7 +523,9 @@ def make_en(path: Path, *, seed: int = SEED + 1) -> Path:
         cws.write_row(i + 1, 0, [f"A{100 + i}", name, "Active", reps[i % 3], ["North", "South"][i % 2],
                                  f"{10 + i} Market Street", f"+1 555 01{i:02d}"])
     cws.write_row(len(names) + 1, 0, ["A900", "Prospect Corp", "Prospect", "Alice", "North", "1 Hill Road", ""])
-    _register_sheet(wb, "Complaints", "en", head, date_f, "Customer complaint register")
+    cr = _register_sheet(wb, "Complaints", "en", head, date_f, "Customer complaint register")
+    _en_complaints(cr, names, date_f)
+    _en_visit_log(wb, rng, names, reps, head, date_f)
     sws = wb.add_worksheet("Settings")
     sws.write_row(0, 0, ["Setting", "Value"], head)
     sws.write_string(1, 0, "As-of date")
@@ -532,6 +534,66 @@ def make_en(path: Path, *, seed: int = SEED + 1) -> Path:
     sws.write_string(2, 1, "$")
     wb.close()
     return path
+
+
+def _en_complaints(ws, names: list[str], date_f) -> None:  # type: ignore[no-untyped-def]
+    """Twelve complaints in every state: closed on time, answered late and closed, open and
+    overdue now, open and in time (so the English tracking sheet and Pareto are not empty)."""
+    cats = ["Product quality", "Product quality", "Delivery", "Service attitude", "Product quality",
+            "Misleading promise", "Delivery", "Product quality", "Other", "Delivery", "Product quality",
+            "Service attitude"]
+    for i, cat in enumerate(cats):
+        r = 2 + i
+        received = ASOF - dt.timedelta(days=300 - 25 * i)
+        who = i * 5 % len(names)
+        ws.write_string(r, 0, f"CP-{i + 1:03d}")
+        ws.write_datetime(r, 1, dt.datetime.combine(received, dt.time()), date_f)
+        ws.write_string(r, 2, f"A{100 + who}")
+        ws.write_string(r, 3, names[who])
+        ws.write_string(r, 6, cat)
+        ws.write_string(r, 7, ["Bearing noise after two weeks", "Parcel damaged", "Wrong model shipped",
+                               "Calls not returned"][i % 4])
+        ws.write_string(r, 11, ["Normal", "Minor", "Severe"][i % 3])
+        ws.write_string(r, 12, "Front desk")
+        open_now = i >= 9  # the three most recent are still open
+        if i != 10:
+            ws.write_string(r, 13, ["Dana", "Eli", "Fay"][i % 3])
+        if i in (9, 10):
+            continue  # no first response yet: overdue now
+        late = i % 4 == 1
+        resp = received + dt.timedelta(days=4 if late else 0)
+        ws.write_datetime(r, 14, dt.datetime.combine(resp, dt.time()), date_f)
+        ws.write_string(r, 15, ["Replace the unit", "Repair on site", "Refund and apologise"][i % 3])
+        ws.write_string(r, 16, "Approved")
+        ws.write_string(r, 17, "Confirmed")
+        ws.write_string(r, 18, "Carried out" if not open_now else "In progress")
+        if open_now:
+            continue
+        closed = received + dt.timedelta(days=6)
+        ws.write_datetime(r, 19, dt.datetime.combine(closed, dt.time()), date_f)
+        ws.write_string(r, 21, ["Satisfied", "Highly satisfied", "Somewhat dissatisfied", "Neutral"][i % 4])
+        ws.write_datetime(r, 22, dt.datetime.combine(closed + dt.timedelta(days=3), dt.time()), date_f)
+
+
+def _en_visit_log(wb, rng, names: list[str], reps: list[str], head, date_f) -> None:  # type: ignore[no-untyped-def]
+    ws = wb.add_worksheet("Visits")
+    ws.write_row(0, 0, ["Visit Date", "Customer ID", "Customer Name", "Sales Rep", "Visit Type", "Purpose",
+                        "Result"], head)
+    ws.freeze_panes(1, 0)
+    ws.set_column(2, 2, 22)
+    r = 1
+    for i, name in enumerate(names):
+        if i % 4 == 3:
+            continue
+        for _ in range(int(rng.integers(1, 4))):
+            day = ASOF - dt.timedelta(days=int(rng.integers(3, 120)))
+            while day.weekday() >= 5:
+                day -= dt.timedelta(days=1)
+            ws.write_datetime(r, 0, dt.datetime.combine(day, dt.time()), date_f)
+            ws.write_row(r, 1, [f"A{100 + i}", name, reps[i % 3], "On-site" if rng.random() < 0.7 else "Phone",
+                                ["Review orders", "Stock planning", "Product training", "New business"][r % 4],
+                                "OK"])
+            r += 1
 
 
 def make_demos(directory: str | Path) -> list[Path]:

@@ -23,6 +23,7 @@ SHEETS: dict[str, tuple[str, str]] = {  # role -> (zh, en)
     "key_accounts": ("大客户名单", "CRM Key Accounts"),
     "winback": ("挽回名单", "CRM Win-back"),
     "history": ("分级历史", "CRM History"),
+    "card": ("客户卡片", "CRM Customer Card"),  # DESIGN.md section 6
 }
 
 VALUES: dict[str, str] = {  # English code -> zh

@@ -106,6 +106,22 @@ class ChartSpec:
     y2_format: str = "0%"
 
 
+@dataclass(frozen=True)
+class CardCell:
+    """One free cell of a form-like sheet (the customer card): a value or a formula.
+
+    ``formula`` is written without the leading "="; "{role}" in it (like "{customers}") becomes
+    the quoted name that role's sheet has in the workbook. ``style``: "title", "section",
+    "label", "input" (the drop-down cell), "value", "text" (long text, wrapped).
+    """
+
+    ref: str
+    value: object = None
+    formula: str | None = None
+    kind: Kind = "text"
+    style: str = "value"
+
+
 @dataclass
 class SheetSpec:
     """One xlcrm-owned result sheet."""
@@ -118,6 +134,9 @@ class SheetSpec:
     asof: str = ""  # the as-of date shown in the printed header
     col_widths: dict[int, float] = field(default_factory=dict)  # 0-based column -> minimum width
     print_cols: int | None = None  # columns A.. to print (None: as many as print readably)
+    cells: list[CardCell] = field(default_factory=list)  # a form sheet's cells (no tables then)
+    validations: list[tuple[str, str]] = field(default_factory=list)  # (cell, list formula) drop-downs
+    row_heights: dict[int, float] = field(default_factory=dict)  # 1-based row -> height in points
 
 
 @dataclass

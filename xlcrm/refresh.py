@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from xlcrm import churn, classify, complaints, dashboard, visits
+from xlcrm import card, churn, classify, complaints, dashboard, visits
 from xlcrm.complaint_register import register_issues
 from xlcrm.errors import UnusableWorkbook
 from xlcrm.i18n import sheet_name
@@ -176,6 +176,9 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
         sheet("issues", TableSpec("xlcrm_issues", issue_frame, ISSUE_COLUMNS, links={"cell": "sheet"})),
         sheet("history", TableSpec("xlcrm_history", history, classify.HISTORY_COLUMNS)),
     ]
+    customer_card = card.build(sheets, lang, name=sheet_name("card", lang), asof=asof.isoformat())
+    if customer_card is not None:  # after the dashboard: the second thing a manager opens
+        sheets.insert(next(i for i, s in enumerate(sheets) if s.role == "dashboard") + 1, customer_card)
     head = churn.headline(risk, settings, lang)
     summary = {
         "asof": asof, "lang": lang, "customers": len(customers),

@@ -591,9 +591,15 @@ def _sheet_rows(parts: list[str], blocks: list[_Block],
 
 
 def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_id: int,
-                 date1904: bool = False) -> RenderedSheet:
-    """The worksheet XML and table parts of one xlcrm sheet (see the module docstring)."""
+                 date1904: bool = False, sheet_names: dict[str, str] | None = None) -> RenderedSheet:
+    """The worksheet XML and table parts of one xlcrm sheet (see the module docstring).
+    ``sheet_names`` (role -> name in this workbook) serves a form sheet's formulas."""
     validate_sheet_name(spec.name)
+    if spec.cells and not spec.tables:
+        from xlcrm.workbook.form import render_form
+
+        return render_form(spec, lang=lang, styles=styles,  # type: ignore[return-value]
+                           sheet_names={**(sheet_names or {}), spec.role: spec.name})
     if not spec.tables:
         raise XlcrmError(f"sheet {spec.name!r} has no tables — give it at least one TableSpec")
     rnd = _Renderer(lang, styles, date1904)

@@ -180,10 +180,11 @@ def _plan(pkg: Package, sheets: list[SheetSpec], lang: Lang) -> GraftPlan:
     graft = Graft(pkg)
     rendered = []
     table_id = graft.first_table_id
-    for spec in sheets:
-        spec = replace(spec, name=graft.sheet_name(spec))
+    named = [replace(spec, name=graft.sheet_name(spec)) for spec in sheets]
+    names = {spec.role: spec.name for spec in named}  # the customer card's formulas name the others
+    for spec in named:
         rs = render_sheet(spec, lang=lang, styles=graft.styles, first_table_id=table_id,
-                          date1904=graft.date1904)
+                          date1904=graft.date1904, sheet_names=names)
         table_id += len(rs.tables)
         rendered.append((spec, rs))
     return graft.apply(rendered)
@@ -215,6 +216,9 @@ def _commit_or_fail(path: Path, write: Callable[[IO[bytes]], None], *, backups: 
             if hasattr(os, "chown"):
                 with contextlib.suppress(OSError):
                     os.chown(tmp, st.st_uid, st.st_gid)
+        else:  # a new file (--output): the permissions any file the user creates gets, not the temp's 0600
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, 0o666 & ~_umask())
         check_lock(path)  # Excel may have opened it while we worked
         if expected is not None and _signature_or_none(path) != expected:
             raise _changed(path)
@@ -249,6 +253,13 @@ def _signature_or_none(path: Path) -> Signature | None:
         return file_signature(path)
     except OSError:
         return None
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _replace(tmp: Path, path: Path) -> None:
