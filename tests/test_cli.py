@@ -53,8 +53,9 @@ def test_demo_prints_the_paths_it_wrote(tmp_path):
 def test_refresh_reports_how_it_read_the_workbook_and_what_it_wrote(refreshed_zh):
     path, out = refreshed_zh
     assert "xlcrm 如何读取" in out
-    for sheet, role in (("2025年订单", "orders"), ("发货记录", "deliveries"), ("客户档案", "customers"),
-                        ("投诉登记", "complaints"), ("拜访记录", "visits"), ("设置", "settings")):
+    # A Chinese workbook's roles are named in Chinese (issue 14).
+    for sheet, role in (("2025年订单", "订单"), ("发货记录", "发货记录"), ("客户档案", "客户档案"),
+                        ("投诉登记", "投诉登记"), ("拜访记录", "拜访记录"), ("设置", "设置")):
         assert any(sheet in line and role in line for line in out.splitlines()), (sheet, role)
     assert "金额→amount" in out.replace(" ", "") or "金额(元)→amount" in out.replace(" ", "")
     assert "统计日期 2026-11-20" in out  # the as-of date from the settings sheet
