@@ -183,6 +183,8 @@ def test_refresh_all_in_excel_writes_the_tables_and_formats_of_xlcrm_refresh(cli
     for ws in wb.worksheets:
         if marker.role_of_name(f"_xlcrm_{ws.title}") is None and ws.title not in outcome.written:
             continue
+        if ws.title == i18n.SHEETS["card"][0]:
+            continue  # the customer card is written by the file writer only (ribbon._run)
         sheet = by_name[ws.title]
         for table in ws.tables.values():
             for row in ws[table.ref]:

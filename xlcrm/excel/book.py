@@ -63,6 +63,7 @@ class FileBook:
     """A workbook file: the batch reader and the in-place writer."""
 
     replaces_all_owned = True
+    writes_forms = True  # the file writer renders the customer card's cells and formulas
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)

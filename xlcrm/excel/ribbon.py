@@ -58,7 +58,8 @@ def _settings_sheet(read: Any) -> str | None:
 
 def _select(sheets: Iterable[SheetSpec], roles: tuple[str, ...] | None,
             also: set[str] = frozenset()) -> list[SheetSpec]:
-    """The sheets of ``roles`` (all when None) plus data issues, plus the roles in ``also``."""
+    """The sheets of ``roles`` (all when None) plus data issues, plus the roles in ``also``.
+    """
     if roles is None:
         return list(sheets)
     keep = set(roles) | {"issues"} | set(also)
@@ -80,6 +81,10 @@ def _run(action: str, book: Book | None) -> Outcome:
         # a book whose writer drops unlisted xlcrm sheets gets the ones it has now, recomputed
         also = book.owned_roles() if book.replaces_all_owned else set()
         sheets = _select(results.sheets, ROLES[action], also)
+        if not getattr(book, "writes_forms", False):
+            # The customer card (cells and formulas, no tables) needs a cell writer; the live
+            # hosts' writers place tables only so far (notes/manager.md).
+            sheets = [s for s in sheets if s.tables or not s.cells]
         written = book.write(sheets, lang=lang)
         n_issues = len(results.issues)
         text = i18n.t(lang, "xlcrm: updated {sheets} (as of {asof}){issues}.",
