@@ -79,11 +79,13 @@ def build(sheets: list[SheetSpec], lang: Lang, *, name: str, asof: str = "") -> 
         r = ranges.get(role, {}).get(key)
         return f"{{{role}}}!{r}" if r else None
 
-    cells.append(CardCell("A1", t(lang, "Customer card", "客户卡片"), style="title"))
-    cells.append(CardCell("A2", t(lang, "Pick a customer ID in B3; the formulas below fill in the rest from "
-                                        "xlcrm's sheets (as of {d}).",
-                                  "在 B3 选择客户编号，下面各项由公式从 xlcrm 的结果表自动填写（统计日期 {d}）。",
-                                  d=asof), style="note"))
+    cells.append(CardCell("A1", t(lang, "Customer card: pick a customer ID in B3; formulas fill in the rest "
+                                        "from xlcrm's sheets (as of {d}).",
+                                  "客户卡片：在 B3 选择客户编号，下面各项由公式从 xlcrm 的结果表自动填写（统计日期 {d}）。",
+                                  d=asof), style="title"))
+    # The card is one table (xlcrm_card, A2:B..): how xlcrm recognises its own sheet next time.
+    cells.append(CardCell("A2", t(lang, "Item", "项目"), style="section"))
+    cells.append(CardCell("B2", t(lang, "Value", "内容"), style="section"))
     cells.append(CardCell("A3", t(lang, "Customer ID", "客户编号"), style="label"))
     cells.append(CardCell(ID_CELL, first_id, style="input"))
     row = 4
@@ -137,9 +139,10 @@ def build(sheets: list[SheetSpec], lang: Lang, *, name: str, asof: str = "") -> 
                 field(t(lang, "Last complaint received", "最近一次投诉"), f'IF({f}=0,"",{f})', "date", False)
     section("Visits", "拜访")
     lookups(_VISITS, "visits", missing='""')
-    cells.append(CardCell(f"A{row + 1}", t(
-        lang, "Blank: not on that sheet (no churn row without orders, no visit planned in the horizon).",
-        "空白：该表中没有这个客户（无订单则无流失行；计划期内未安排拜访）。"), style="note"))
+    cells.append(CardCell(f"A{row}", t(lang, "Blank", "空白"), style="note"))
+    cells.append(CardCell(f"B{row}", t(
+        lang, "not on that sheet (no churn row without orders, no visit planned in the horizon)",
+        "该表中没有这个客户（无订单则无流失行；计划期内未安排拜访）"), style="note"))
 
     cust_ids = ranges["customers"]["customer_id"]
     return SheetSpec(role="card", name=name, tables=[], cells=cells,

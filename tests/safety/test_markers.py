@@ -194,7 +194,7 @@ def test_a_real_xlcrm_sheet_is_still_recognised_and_replaced(tmp_path: Path) -> 
     report = refresh(path, asof=ASOF, backups=0)
     assert _sheets(path) == first  # no duplicates: every sheet xlcrm wrote passes its own check
     assert not [i for i in report.issues if "_xlcrm_" in i.problem]
-    assert set(owned_sheets(path)) == {"customers", "churn", "visits", "complaints", "dashboard",
+    assert set(owned_sheets(path)) == {"customers", "churn", "visits", "complaints", "dashboard", "card",
                                        "key_accounts", "winback", "issues", "history"}
 
 

@@ -9,7 +9,7 @@ formula or a validation list becomes the quoted name that role's sheet got in th
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from xlcrm.errors import XlcrmError
 from xlcrm.model import Lang, SheetSpec
@@ -47,7 +47,8 @@ def _resolve(text: str, names: dict[str, str]) -> str:
     return _ROLE.sub(sub, text)
 
 
-def render_form(spec: SheetSpec, *, lang: Lang, styles: StyleBook, sheet_names: dict[str, str]) -> object:
+def render_form(spec: SheetSpec, *, lang: Lang, styles: StyleBook, sheet_names: dict[str, str],
+                first_table_id: int = 1) -> object:
     """A ``RenderedSheet`` (no tables) for ``spec.cells``."""
     from xlcrm.workbook.render import RenderedSheet, _page_setup, clean_text
 
@@ -97,9 +98,22 @@ def render_form(spec: SheetSpec, *, lang: Lang, styles: StyleBook, sheet_names: 
         parts.append("</dataValidations>")
     setup = _page_setup(spec, lang).replace('fitToHeight="0"', 'fitToHeight="1"')  # one page
     parts.append(setup.replace('orientation="landscape"', 'orientation="portrait"'))
+    # One table over A2:B<last> (header row 2): xlcrm knows its sheets by their xlcrm_<role> table.
+    name = f"xlcrm_{spec.role}"
+    heads = {c.ref: str(c.value) for c in spec.cells if c.ref in ("A2", "B2")}
+    ref = f"A2:B{max(max_row, 3)}"
+    parts.append('<tableParts count="1"><tablePart r:id="rId1"/></tableParts>')
     parts.append("</worksheet>")
+    cols = "".join(f'<tableColumn id="{i + 1}" name={quoteattr(clean_text(heads.get(c, f"Column{i + 1}")))}/>'
+                   for i, c in enumerate(("A2", "B2")))
+    table = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             f'<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" id="{first_table_id}" '
+             f'name="{name}" displayName="{name}" ref="{ref}" totalsRowShown="0">'
+             f'<tableColumns count="2">{cols}</tableColumns><tableStyleInfo name="TableStyleLight1" '
+             'showFirstColumn="0" showLastColumn="0" showRowStripes="0" showColumnStripes="0"/></table>')
     widths = {c: float(w) for c, w in spec.col_widths.items()}
-    return RenderedSheet("".join(parts).encode("utf-8"), [], [], f"A1:{_letter(max_col)}{max_row}", widths,
+    return RenderedSheet("".join(parts).encode("utf-8"), [table.encode("utf-8")], [name],
+                         f"A1:{_letter(max_col)}{max_row}", widths,
                          print_area=f"$A$1:${_letter(spec.print_cols or max_col)}${max_row}")
 
 

@@ -599,7 +599,8 @@ def render_sheet(spec: SheetSpec, *, lang: Lang, styles: StyleBook, first_table_
         from xlcrm.workbook.form import render_form
 
         return render_form(spec, lang=lang, styles=styles,  # type: ignore[return-value]
-                           sheet_names={**(sheet_names or {}), spec.role: spec.name})
+                           sheet_names={**(sheet_names or {}), spec.role: spec.name},
+                           first_table_id=first_table_id)
     if not spec.tables:
         raise XlcrmError(f"sheet {spec.name!r} has no tables — give it at least one TableSpec")
     rnd = _Renderer(lang, styles, date1904)
