@@ -108,7 +108,7 @@ def _parse_asof(value: str | None) -> dt.date | None:
 
 @app.command()
 def refresh(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Order workbooks (.xlsx/.xlsm) to refresh.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Order workbooks (.xlsx/.xlsm), folders or globs to refresh.")],
     asof: Annotated[str | None, typer.Option("--asof", metavar="YYYY-MM-DD", help="Figures as of this date (YYYY-MM-DD); "
                                                 "default: the settings sheet's 统计日期, else today.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", metavar="zh|en", help="zh or en; default: the workbook's language.")] = None,
@@ -120,6 +120,13 @@ def refresh(
                                                 "calendar into this folder.")] = None,
     backups: Annotated[int, typer.Option("--backups", min=0, metavar="N", help="Backups of the previous version to keep.")] = 3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="Print only problems and the result line.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help="Refresh the workbooks in parallel on "
+                                                   "a local Dask cluster of N processes.")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Refresh on a running Dask cluster, e.g. "
+                                                     "tcp://host:8786 (its workers must see the same paths).")] = None,
+    store: Annotated[str | None, typer.Option("--store", metavar="URL", help="Also save each refresh's customer snapshot to "
+                                                 "this history store: a DuckDB file (xlcrm.duckdb) or "
+                                                 "postgresql://user:password@host/db.")] = None,
 ) -> None:
     """Read FILE's orders, deliveries, customers, complaints and visits; add xlcrm's sheets to it."""
     the_asof = _parse_asof(asof)
@@ -132,8 +139,15 @@ def refresh(
         raise typer.BadParameter(f"'{output}' must end in .xlsx", param_hint="--output")
     if ics is not None and ics.exists() and not ics.is_dir():
         raise typer.BadParameter(f"'{ics}' is a file; --ics takes a folder for the calendars", param_hint="--ics")
+    from xlcrm.batch import expand
     from xlcrm.refresh import refresh as run
     from xlcrm.settings import Settings
+
+    files, skipped = expand(files)  # folders and globs; lock files and xlcrm's backups left out
+    batch = workers is not None or scheduler is not None
+    if batch and output is not None:
+        raise typer.BadParameter("--output refreshes one file; leave it out with --workers/--scheduler",
+                                 param_hint="--output")
 
     base = None
     config_issues = []
@@ -145,6 +159,25 @@ def refresh(
             err.print(f"{config}: cannot read the settings file ({detail}) — fix it or leave out --config",
                       markup=False)
             raise typer.Exit(1) from None
+
+    from xlcrm import headoffice
+
+    the_store = headoffice.open_store(store, err)
+    if batch:
+        from xlcrm.batch import TaskOptions
+
+        options = TaskOptions(asof=the_asof, lang=lang, settings=base, config_issues=config_issues,
+                              backups=backups, ics=str(ics) if ics else None, snapshot=the_store is not None)
+        try:
+            failed = headoffice.refresh_batch(files, options, workers=workers, scheduler=scheduler,
+                                              store=the_store, lang=lang, quiet=quiet, console=console, err=err,
+                                              skipped=skipped)
+        finally:
+            if the_store is not None:
+                the_store.close()
+        if failed:
+            raise typer.Exit(1)
+        return
 
     failed = 0
     for path in files:
@@ -173,6 +206,10 @@ def refresh(
                 err.print(f"{exc.filename or ics}: cannot write the calendar ({exc.strerror or exc}) — "
                           "choose an --ics folder you can write to（无法写入日历文件）", markup=False)
                 failed += 1
+        if the_store is not None and not headoffice.store_report(report, the_store, console, err, quiet=quiet):
+            failed += 1
+    if the_store is not None:
+        the_store.close()
     if failed:
         raise typer.Exit(1)
 
@@ -298,6 +335,12 @@ def _print_report(report, *, quiet: bool) -> None:  # type: ignore[no-untyped-de
             console.print(t(lang, "Churn score: {n}", "流失评分: {n}", n=sm["churn_backtest"]), markup=False)
         if report.backup:
             console.print(t(lang, "Previous version kept as {b}", "上一版本已备份到 {b}", b=report.backup))
+    dropped = report.summary.get("history_dropped") or []
+    if dropped:  # the store keeps them; the sheet cannot
+        console.print(t(lang, "The history sheet is at Excel's row limit: its {n} oldest snapshots were left out "
+                              "(keep them all with --store).",
+                        "分级历史已达 Excel 行数上限：最早的 {n} 次快照未写入该表（用 --store 可全部保留）。",
+                        n=len(dropped)), markup=False)
     n = len(report.issues)
     issues = (t(lang, "{n} data issues (see the sheet {s})", "{n} 个数据问题（见工作表 {s}）", n=n,
                 s=t(lang, "CRM Data Issues", "数据问题")) if n else t(lang, "no data issues", "无数据问题"))
@@ -355,6 +398,31 @@ def demo(directory: Annotated[Path, typer.Argument(help="Folder to write the dem
         raise typer.Exit(1) from None
     for p in paths:
         console.print(str(p))
+
+
+@app.command()
+def report(
+    store: Annotated[str, typer.Option("--store", help="The history store the refreshes saved to "
+                                          "(xlcrm.duckdb or postgresql://...).")] = "xlcrm.duckdb",
+    output: Annotated[Path, typer.Option("--output", "-o", help="The head-office workbook to write (.xlsx).")] = Path(
+        "hq.xlsx"),
+    lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
+    asof: Annotated[str | None, typer.Option("--asof", help="Only snapshots on or before this date (YYYY-MM-DD).")
+                    ] = None,
+) -> None:
+    """Write the head-office workbook: every office's figures, shared customers, tier movement."""
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter(f"'{lang}' is not a language; use zh or en", param_hint="--lang")
+    if output.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"'{output}' must end in .xlsx", param_hint="--output")
+    the_asof = _parse_asof(asof)
+    from xlcrm import headoffice
+
+    try:
+        headoffice.report(store, output, lang=lang, asof=the_asof, console=console, err=err)
+    except XlcrmError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
 
 
 def _mount_excel() -> None:

@@ -113,6 +113,13 @@ def update_history(previous: pd.DataFrame | None, customers: pd.DataFrame, asof:
     """Earlier snapshots plus this one (a snapshot of the same as-of date is replaced), keeping
     the last ``history_keep`` snapshots (this one included) and no more rows than an Excel
     sheet holds (older snapshots go first)."""
+    return history_update(previous, customers, asof, settings)[0]
+
+
+def history_update(previous: pd.DataFrame | None, customers: pd.DataFrame, asof: dt.date,
+                   settings: Settings) -> tuple[pd.DataFrame, list[pd.Timestamp]]:
+    """``update_history`` and the dates of the snapshots left out only because the sheet would
+    otherwise pass Excel's row limit (the refresh says so; ``--store`` keeps them all)."""
     asof_ts = pd.Timestamp(asof).normalize()
     snap = pd.DataFrame({
         "asof": asof_ts,
@@ -130,7 +137,9 @@ def update_history(previous: pd.DataFrame | None, customers: pd.DataFrame, asof:
     out = pd.concat([prev, snap], ignore_index=True) if len(prev) else snap
     dates = sorted(out["asof"].unique())[-max(1, int(settings.history_keep)):]
     counts = out["asof"].value_counts()
+    dropped = []
     while len(dates) > 1 and sum(int(counts[d]) for d in dates) > EXCEL_MAX_ROWS:
+        dropped.append(pd.Timestamp(dates[0]))
         dates = dates[1:]
     out = out[out["asof"].isin(dates)].sort_values(["asof", "customer_key"], kind="stable")
-    return out.reset_index(drop=True)[_HISTORY_KEYS]
+    return out.reset_index(drop=True)[_HISTORY_KEYS], dropped

@@ -20,8 +20,9 @@ import pandas as pd
 from xlcrm import card, churn, classify, complaints, dashboard, visits
 from xlcrm.complaint_register import register_issues
 from xlcrm.errors import UnusableWorkbook
-from xlcrm.i18n import sheet_name
+from xlcrm.i18n import sheet_name, t
 from xlcrm.model import Column, Frames, Issue, Lang, Results, SheetSpec, TableSpec
+from xlcrm.movement import history_update
 from xlcrm.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -137,11 +138,12 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
     step("tables")
     key_accounts = classify.key_accounts(customers, settings, lang)
     left_off = classify.key_accounts_left_off(customers, settings, lang)
-    history = classify.update_history(frames.history, customers, asof, settings)
+    history, history_dropped = history_update(frames.history, customers, asof, settings)
     winback = churn.winback(customers, risk, frames, settings, lang)
     issues = (list(frames.issues) + list(extra_issues or [])
               + register_issues(frames, asof, lang, register_columns) + churn.model_issue(risk, lang)
-              + _unassigned_issue(frames, plan, lang))
+              + _unassigned_issue(frames, plan, lang)
+              + _history_issues(history_dropped, lang))
     dash = dashboard.build(frames=frames, customers=customers, churn=risk, complaints=tracked,
                            plan=plan, unplaced=unplaced, issues=issues, settings=settings,
                            asof=asof, lang=lang)
@@ -188,13 +190,35 @@ def compute(frames: Frames, settings: Settings, asof: dt.date, lang: Lang, *,
         "high_risk": int((risk["risk_level"] == "High").sum()) if len(risk) else 0,
         "visits": len(plan), "unplaced": len(unplaced),
         "complaints": len(tracked), "issues": len(issues),
+        "history_dropped": [d.date() for d in history_dropped],
     }
+    # The dashboard's complaint rates, by key, for the history store and the head-office report.
+    rates = complaints.metrics(frames, tracked, settings, asof, lang).set_index("key")["value"]
+    for key in ("complaint_rate", "omission_rate", "dissatisfaction_rate"):
+        summary[key] = float(rates[key]) if key in rates.index else float("nan")
     return Computed(customers, risk, tracked, plan, unplaced, Results(sheets, issues, summary))
 
 
 def marker_issues(read_result: object, lang: Lang) -> list[Issue]:
     """A ``_xlcrm_*`` name that did not prove its sheet is xlcrm's: one data issue each."""
     return [Issue(m.sheet, "", m.problem(lang), m.fix(lang)) for m in getattr(read_result, "markers", [])]
+
+
+def _history_issues(dropped: list[pd.Timestamp], lang: Lang) -> list[Issue]:
+    """One data issue when the history sheet had to leave its oldest snapshots out."""
+    if not dropped:
+        return []
+    dates = ", ".join(f"{d:%Y-%m-%d}" for d in sorted(dropped))
+    return [Issue(
+        sheet=sheet_name("history", lang), cell="",
+        problem=t(lang, "the history would pass Excel's 1,048,576-row limit: the {n} oldest snapshots ({d}) "
+                        "are no longer in this sheet",
+                  "分级历史将超过 Excel 的 1,048,576 行上限：最早的 {n} 次快照（{d}）已不在本表中",
+                  n=len(dropped), d=dates),
+        fix=t(lang, "keep every snapshot in a database with xlcrm refresh --store xlcrm.duckdb (the store "
+                    "keeps them all), or lower History snapshots kept in the settings",
+              "使用 xlcrm refresh --store xlcrm.duckdb 将全部快照保存到数据库（数据库保留全部历史），"
+              "或在设置中调低“保留历史次数”"))]
 
 
 def _check_output(path: Path, output: Path) -> None:
