@@ -195,21 +195,30 @@ def run(paths: Sequence[Path], options: TaskOptions, *, workers: int | None = No
     of ``workers`` processes is started and stopped. ``on_outcome`` is called as each task
     finishes (for a progress bar).
     """
-    from dask.distributed import Client, LocalCluster, as_completed
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise XlcrmError('--workers and --scheduler need Dask — install it with: pip install "xlcrm[hq]"') from None
 
     keys = [str(p.resolve()) if p.exists() else str(p.absolute()) for p in paths]
     # Dask reports every scheduler and worker event at INFO; the user wants the files' results.
     logging.getLogger("distributed").setLevel(logging.ERROR)
     cluster = None
     if scheduler:
-        client = Client(scheduler, timeout="30s")
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            raise XlcrmError(f"{scheduler}: cannot reach the Dask scheduler ({exc}) — check the address and that "
+                             "`dask scheduler` runs there") from None
     else:
         cluster = LocalCluster(n_workers=max(1, int(workers or 1)), threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         # pure=False: the same path refreshed twice is two tasks, not a cached result.
-        futures = [client.submit(refresh_one, str(p), options, key, pure=False) for p, key in zip(paths, keys)]
+        # A remote worker's folder is not ours: it gets absolute paths (the share mounted alike).
+        given = keys if scheduler else [str(p) for p in paths]
+        futures = [client.submit(refresh_one, g, options, key, pure=False) for g, key in zip(given, keys)]
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Outcome | None] = [None] * len(futures)
         for fut in as_completed(futures):

@@ -172,6 +172,9 @@ def refresh(
             failed = headoffice.refresh_batch(files, options, workers=workers, scheduler=scheduler,
                                               store=the_store, lang=lang, quiet=quiet, console=console, err=err,
                                               skipped=skipped)
+        except XlcrmError as exc:  # no Dask, no scheduler at that address
+            err.print(str(exc), markup=False)
+            raise typer.Exit(1) from None
         finally:
             if the_store is not None:
                 the_store.close()

@@ -500,8 +500,17 @@ def open_store(url: str | Path | None = None, *, migrate: bool = True) -> Store:
     return store
 
 
+def _need(module: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise StoreError(f'--store needs the {module} package — install it with: pip install "xlcrm[hq]"') from None
+
+
 def _connect_duckdb(url: str, target: str) -> Any:
-    import duckdb
+    duckdb = _need("duckdb")
 
     path = Path(target).expanduser()
     if not path.parent.exists():
@@ -521,7 +530,7 @@ def _connect_duckdb(url: str, target: str) -> Any:
 
 
 def _connect_postgresql(url: str) -> Any:
-    import psycopg
+    psycopg = _need("psycopg")
 
     try:
         return psycopg.connect(url, connect_timeout=10, autocommit=True)
