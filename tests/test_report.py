@@ -130,3 +130,26 @@ def test_english_report_and_an_empty_store(hq, tmp_path: Path) -> None:  # type:
     result = runner.invoke(app, ["report", "--store", str(tmp_path / "new.duckdb"), "--output", str(out)])
     assert result.exit_code == 1
     assert "数据库中还没有刷新记录" in result.output
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_draws_the_charts_over_the_office_and_movement_tables(hq, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import re
+    import zipfile
+
+    from tests.libreoffice import convert
+
+    _d, _books, _store, out = hq
+    ods = convert([out], "ods", tmp_path / "ods")[0]
+    expected = {"分公司对比": 3, "等级变动": 1}
+    with zipfile.ZipFile(ods) as zf:
+        content = zf.read("content.xml").decode("utf-8")
+        for sheet, n in expected.items():
+            body = content[content.index(f'table:name="{sheet}"'):]
+            body = body[:body.index("</table:table>")]
+            objects = re.findall(r'<draw:object [^>]*xlink:href="\./([^"]+)"', body)
+            assert len(objects) == n, sheet
+            for obj in objects:
+                chart = zf.read(f"{obj}/content.xml").decode("utf-8")
+                ranges = re.findall(r'chart:values-cell-range-address="([^"]+)"', chart)
+                assert ranges and all(sheet in r for r in ranges), (sheet, ranges)

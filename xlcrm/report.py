@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from xlcrm.i18n import t
-from xlcrm.model import Column, Lang, SheetSpec, TableSpec
+from xlcrm.model import ChartSpec, Column, Lang, SheetSpec, TableSpec
 from xlcrm.movement import tier_change
 
 __all__ = ["MAX_TABLE_ROWS", "HQBook", "build_report", "name_key", "shared_customers", "write_report"]
@@ -263,13 +263,12 @@ def build_report(store: Any, *, lang: Lang = "zh", asof: dt.date | None = None) 
     summary, movers = _movement(latest)
     movers = _cap(movers, "revenue_12m", "Tier movement", "等级变动", lang, notes)
     history = refreshes.sort_values(["office", "workbook", "as_of"], kind="mergesort").reset_index(drop=True)
+    max_asof = f"{offices['as_of'].max():%Y-%m-%d}"  # the printed header's date
 
-    def sheet(role: str, *tables: TableSpec, charts: list[Any] | None = None) -> SheetSpec:
+    def sheet(role: str, *tables: TableSpec, charts: list[ChartSpec] | None = None) -> SheetSpec:
         zh, en = SHEETS[role]
-        spec = SheetSpec(role=role, name=zh if lang == "zh" else en, tables=list(tables))
-        if charts and hasattr(spec, "charts"):
-            spec.charts = charts  # type: ignore[attr-defined]
-        return spec
+        return SheetSpec(role=role, name=zh if lang == "zh" else en, tables=list(tables), charts=list(charts or []),
+                         asof=max_asof)
 
     from xlcrm.dashboard import anchor_right_of
 
@@ -293,12 +292,7 @@ def build_report(store: Any, *, lang: Lang = "zh", asof: dt.date | None = None) 
     return HQBook(sheets=sheets, offices=len(offices), snapshots=len(refreshes), notes=notes)
 
 
-def _chart(**kw: Any) -> Any:
-    """A native chart spec where the writer supports charts (xlcrm.model.ChartSpec), else None."""
-    try:
-        from xlcrm.model import ChartSpec  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def _chart(**kw: Any) -> ChartSpec:
     return ChartSpec(**kw)
 
 
@@ -307,7 +301,7 @@ def _box(first_row: int, height: int = 18, cols: str = "A:H") -> str:
     return f"{a}{first_row}:{b}{first_row + height - 1}"
 
 
-def _office_charts(n: int, lang: Lang) -> list[Any]:
+def _office_charts(n: int, lang: Lang) -> list[ChartSpec]:
     top = n + 4  # below the table
     charts = [
         _chart(name="hq_tiers", title=t(lang, "Customers by tier, per office", "各分公司客户等级分布"),
@@ -323,16 +317,16 @@ def _office_charts(n: int, lang: Lang) -> list[Any]:
                bars=("complaint_rate", "omission_rate", "dissatisfaction_rate"),
                anchor=_box(top + 19, cols="A:G"), y_format="0%"),
     ]
-    return [c for c in charts if c is not None]
+    return charts
 
 
-def _movement_charts(n: int, lang: Lang) -> list[Any]:
+def _movement_charts(n: int, lang: Lang) -> list[ChartSpec]:
     if not n:
         return []
     c = _chart(name="hq_moves", title=t(lang, "Tier movement since the previous snapshot", "与上次快照相比的等级变动"),
                table="xlcrm_hq_movement", categories="office", bars=("up", "down", "entered", "left"),
                anchor=_box(n + 4, cols="A:H"), y_format="#,##0")
-    return [c] if c is not None else []
+    return [c]
 
 
 def write_report(book: HQBook, output: str | Path, *, lang: Lang) -> Any:
