@@ -127,7 +127,14 @@ def test_english_report_and_an_empty_store(hq, tmp_path: Path) -> None:  # type:
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames == ["HQ Offices", "HQ Shared Customers", "HQ Tier Movement", "HQ Snapshots"]
     wb.close()
-    result = runner.invoke(app, ["report", "--store", str(tmp_path / "new.duckdb"), "--output", str(out)])
+    result = runner.invoke(app, ["report", "--store", str(tmp_path / "none.duckdb"), "--output", str(out)])
+    assert result.exit_code == 1
+    assert "none.duckdb: no such store" in result.output
+    assert not (tmp_path / "none.duckdb").exists()
+    from xlcrm.store import open_store
+
+    open_store(tmp_path / "empty.duckdb").close()
+    result = runner.invoke(app, ["report", "--store", str(tmp_path / "empty.duckdb"), "--output", str(out)])
     assert result.exit_code == 1
     assert "数据库中还没有刷新记录" in result.output
 

@@ -165,7 +165,7 @@ def report(store_url: str, output: Path, *, lang: str, asof: dt.date | None, con
     from xlcrm.store import open_store as _open
 
     try:
-        with _open(store_url) as store:
+        with _open(store_url, create=False) as store:
             book = build_report(store, lang=lang, asof=asof)  # type: ignore[arg-type]
     except StoreError as exc:
         err.print(str(exc), markup=False)

@@ -483,10 +483,14 @@ def _typed(frame: pd.DataFrame, cols: Sequence[Col]) -> pd.DataFrame:
     return out
 
 
-def open_store(url: str | Path | None = None, *, migrate: bool = True) -> Store:
-    """Open (creating when needed) the store at ``url`` and bring its schema up to date."""
+def open_store(url: str | Path | None = None, *, migrate: bool = True, create: bool = True) -> Store:
+    """Open the store at ``url`` and bring its schema up to date; ``create=False``: a DuckDB
+    file that does not exist yet is an error instead of a new, empty store."""
     url = str(url) if url is not None else DEFAULT_STORE
     kind, target = _kind(url)
+    if kind == "duckdb" and not create and not Path(target).expanduser().exists():
+        raise StoreError(f"{url}: no such store — give the file your refreshes saved to "
+                         "(xlcrm refresh ... --store FILE)")
     if kind == "duckdb":
         store = Store(url, kind, _connect_duckdb(url, target))
     else:
