@@ -120,8 +120,8 @@ def test_the_same_run_on_postgresql_stores_the_same_rows_as_duckdb(duck_run, pri
     from dask.distributed import LocalCluster
 
     d_duck, _r, duck_url = duck_run
-    with fresh_schema() as pg_url, LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None) as cluster:
+    with fresh_schema() as pg_url, LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                                  dashboard_address="127.0.0.1:0") as cluster:
         d_pg, result = _run(pristine, tmp_path, "--scheduler", cluster.scheduler_address, "--store", pg_url)
         pg_rows = _check_run(d_pg, result, pg_url, pristine)
         with open_store(pg_url) as pg, open_store(duck_url) as duck:

@@ -211,8 +211,10 @@ def run(paths: Sequence[Path], options: TaskOptions, *, workers: int | None = No
             raise XlcrmError(f"{scheduler}: cannot reach the Dask scheduler ({exc}) — check the address and that "
                              "`dask scheduler` runs there") from None
     else:
+        # The scheduler serves HTTP even without a dashboard (None still means port 8787): a free
+        # port on this machine only, so two runs, or another Dask user, never collide.
         cluster = LocalCluster(n_workers=max(1, int(workers or 1)), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         # pure=False: the same path refreshed twice is two tasks, not a cached result.
