@@ -73,7 +73,7 @@ REFRESH_COLUMNS: list[Col] = _KEY + [
     Col("customers", "INTEGER", "customers in the orders or the customer master (dashboard: Customers)"),
     Col("customers_ordered", "INTEGER", "customers with at least one order (dashboard: Customers who ordered)"),
     Col("lost_customers", "INTEGER", "lifecycle Lost (dashboard: Lost customers)"),
-    Col("high_risk", "INTEGER", "churn risk level High (dashboard: High-risk customers now)"),
+    Col("high_risk", "INTEGER", "customers not Lost at High churn risk (dashboard: High-risk customers now)"),
     Col("revenue_12m", "DOUBLE PRECISION", "order amounts in the 365 days to as-of (dashboard: Revenue, last 12 months)"),
     Col("at_risk_customers", "INTEGER", "customers at High or Medium churn risk who are not yet Lost"),
     Col("at_risk_revenue", "DOUBLE PRECISION",
@@ -217,7 +217,7 @@ def snapshot_of(report: Any, *, workbook: str | None = None, office: str | None 
         "customers": int(sm.get("customers", len(rows))),
         "customers_ordered": int(len(risk)),
         "lost_customers": int(lost.sum()),
-        "high_risk": int(sm.get("high_risk", int(high.sum()))),
+        "high_risk": int((high & ~lost).sum()),  # the dashboard's count: Lost ones are counted apart
         "revenue_12m": float(rows["revenue_12m"].sum()),
         "at_risk_customers": int(at_risk.sum()),
         "at_risk_revenue": float(rows.loc[at_risk, "value_at_stake"].sum()),
