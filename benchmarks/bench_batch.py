@@ -15,9 +15,22 @@ On a real cluster (``dask scheduler`` on one machine, ``dask worker tcp://host:8
 each of the others, xlcrm installed everywhere), the workbooks must be on a share every
 worker sees at the same path: pass ``--dir /mnt/share/bench`` as well.
 
-Seen on the shared 2-core development machine (other engineers' jobs running; load
-average printed with the figures):
+Seen on the shared 2-core development machine (2026-11-29), while other engineers'
+test suites kept the load average at 12 (so both cores were already busy: a second worker
+only competed with them, and the figure says nothing about an idle machine or a cluster):
 
+  40 workbooks of 20,000 rows ready in /tmp/xlcrm-bench-batch/src-20000 (622.1 s)
+  machine: 2 cores, load average 12.2 before the runs
+  run                         wall s   files s  per book s  failed  speed-up
+  1 worker (yardstick)         779.2     761.5       19.48       0     1.00x
+  2 workers                    932.2    1812.7       23.31       0     0.84x
+  load average after: 11.9
+
+"files s" sums each task's own time: 2 workers took 1,813 s of task time for 761 s of work
+on 1, i.e. each task ran at less than half speed, which is what 2 worker processes get on 2
+cores someone else is saturating. Run it on an idle machine or a cluster before quoting a
+speed-up; each workbook is an independent task, so the ceiling is min(workers, cores,
+workbooks) less the cluster's start (about 2 s) and the run's tail.
 """
 
 from __future__ import annotations
