@@ -159,6 +159,14 @@ def test_a_glob_that_matches_nothing_is_reported_like_a_missing_file(tmp_path: P
     assert "file not found" in result.output
 
 
+def test_a_folder_without_workbooks_is_one_line_not_a_silent_success(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "~$old.xlsx").write_bytes(b"x")  # only a lock file left
+    result = runner.invoke(app, ["refresh", str(tmp_path / "empty")])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'empty'}: is a folder, not a workbook" in result.output
+
+
 def test_a_single_refresh_does_not_import_dask_or_the_database_drivers(tmp_path: Path) -> None:
     book = make_branch(tmp_path / "one.xlsx", office="X", seed=1, customers=8, orders=40)
     code = ("import sys; from xlcrm.cli import app\n"

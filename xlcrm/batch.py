@@ -53,8 +53,8 @@ def skip_reason(path: Path) -> str | None:
 def expand(args: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The workbooks named by ``args`` (files, folders, globs), in order, each once; and the
     files passed over with the reason. A file named explicitly is always kept (if it is not
-    a workbook, the refresh says so); a glob that matches nothing is kept as given, so the
-    refresh reports it as not found."""
+    a workbook, the refresh says so); a glob that matches nothing, and a folder without a
+    workbook in it, are kept as given, so the refresh reports them in one line."""
     files: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     seen: set[Path] = set()
@@ -78,7 +78,10 @@ def expand(args: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str
     for arg in args:
         p = Path(arg)
         if p.is_dir():
+            before = len(files)
             add_found(q for q in p.rglob("*") if q.is_file())
+            if len(files) == before:  # nothing to refresh in it: kept, so the run says so (a folder)
+                add(p)
         elif not p.exists() and _GLOB_CHARS & set(str(arg)):
             matches = [Path(m) for m in glob.glob(str(arg), recursive=True)]
             found: list[Path] = []
