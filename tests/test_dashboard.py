@@ -47,3 +47,24 @@ def test_complaint_rate_on_the_dashboard_is_complaints_over_orders_of_the_last_1
     asof = str(report.asof)
     lo = f"{int(asof[:4]) - 1}{asof[4:]}"
     assert n_complaints == sum(1 for d in received if lo < d <= asof)
+
+
+def test_churn_cost_chain_uses_the_yearly_rate_of_customers_active_12_months_ago(dashboard):
+    """Issue 14: customers x rate x revenue each, with the base and rate of the last 12 months."""
+    import datetime as dt
+
+    import pandas as pd
+
+    out, report = dashboard
+    ws = openpyxl.load_workbook(out)["客户看板"]
+    rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value}
+    c = report.computed.customers
+    asof = pd.Timestamp(report.asof)
+    base = (c["first_order"] <= asof - dt.timedelta(days=365)) & (c["last_order"] >= asof - dt.timedelta(days=730))
+    lost = base & (c["lifecycle"] == "Lost")
+    assert rows["一年前在册的客户"] == base.sum() and rows["其中现已流失"] == lost.sum()
+    assert rows["年流失率（近 12 个月）"] == pytest.approx(lost.sum() / base.sum())
+    assert rows["每年流失的销售额 (客户数×流失率×单客销售额)"] == pytest.approx(
+        rows["一年前在册的客户"] * rows["年流失率（近 12 个月）"] * rows["每个流失客户的年销售额"])
+    assert rows["每年流失的利润 (流失销售额×利润率)"] == pytest.approx(
+        rows["每年流失的销售额 (客户数×流失率×单客销售额)"] * rows["利润率"])

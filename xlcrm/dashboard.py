@@ -59,7 +59,58 @@ _CHURN_NOTES: dict[str, tuple[str, str]] = {
                                       "各客户 可能损失的价值 × 流失概率 之和"),
 }
 
+_CHURN_NOTES.update({
+    "Customers active 12 months ago": (
+        "first order by {d1} and an order on or after {d0}: customers a year ago",
+        "{d1} 前已有首单、且 {d0} 以后下过单：一年前在册的客户"),
+    "Of them lost now": ("of the customers active 12 months ago, lifecycle Lost on {asof}",
+                         "一年前在册的客户中，{asof} 生命周期为流失客户的"),
+    "Yearly churn rate (last 12 months)": (
+        "lost now / active 12 months ago, window {d1} to {asof}: the rate the chain below uses",
+        "现已流失 / 一年前在册，统计区间 {d1} 至 {asof}：下面的算法用这个年流失率"),
+    "Lost share": ("lost customers / customers who ordered, over all the history (not a yearly rate)",
+                   "流失客户数 / 下单客户数，全部历史（不是年流失率）"),
+    "Revenue lost a year (customers x share x revenue)": (
+        "the textbook's chain on a yearly basis: customers active 12 months ago x yearly churn rate x "
+        "yearly revenue per lost customer",
+        "教材算法（按年）：一年前在册客户数 × 年流失率 × 每客年销售额（例：64000 × 5% × 40000 = 128000000）"),
+})
+
 _TIERS = ["Key", "Major", "Regular", "Small"]
+
+
+def _year_ago(asof: dt.date, years: int) -> str:
+    return (pd.Timestamp(asof) - pd.Timedelta(days=365 * years)).date().isoformat()
+
+
+def yearly_chain(rows: list[tuple[str, str, float, str]], customers: pd.DataFrame,
+                 asof: dt.date) -> list[tuple[str, str, float, str]]:
+    """The churn-cost chain on a yearly basis (issue 14): the textbook's chain (customers x
+    churn rate x revenue each x margin) with the customers active 12 months ago as its base
+    and the share of them lost now as its rate, instead of the share lost over all history."""
+    by = {en: val for en, _zh, val, _k in rows}
+    if "Yearly revenue per lost customer" not in by or not {"first_order", "last_order", "lifecycle"} <= set(customers):
+        return rows
+    a1, a0 = pd.Timestamp(asof) - pd.Timedelta(days=365), pd.Timestamp(asof) - pd.Timedelta(days=730)
+    first, last = pd.to_datetime(customers["first_order"]), pd.to_datetime(customers["last_order"])
+    base = (first <= a1) & (last >= a0)
+    n = int(base.sum())
+    lost = int((base & (customers["lifecycle"] == "Lost")).sum())
+    rate = lost / n if n else 0.0
+    cost = churn_mod.churn_cost(n, rate, float(by["Yearly revenue per lost customer"]),
+                                float(by.get("Margin", 1.0)))
+    out: list[tuple[str, str, float, str]] = []
+    for en, zh, val, kind in rows:
+        if en == "Yearly revenue per lost customer":
+            out += [("Customers active 12 months ago", "一年前在册的客户", float(n), "int"),
+                    ("Of them lost now", "其中现已流失", float(lost), "int"),
+                    ("Yearly churn rate (last 12 months)", "年流失率（近 12 个月）", rate, "pct")]
+        if en.startswith("Revenue lost a year"):
+            val = cost["revenue_lost"]
+        elif en.startswith("Profit lost a year"):
+            val = cost["profit_lost"]
+        out.append((en, zh, val, kind))
+    return out
 _LIFECYCLES = ["Prospect", "Target", "New", "Repeat", "Loyal", "Lost", "Non-customer"]
 
 
@@ -100,9 +151,11 @@ def build(*, frames: Frames, customers: pd.DataFrame, churn: pd.DataFrame, compl
     if head["backtest"]:
         rows.append((t(lang, "Churn score backtest", "流失评分回测"), head["backtest_top_fifth"], head["backtest"],
                      "pct"))
-    for en, zh, val, kind in churn_mod.churn_cost_summary(customers, churn, settings, lang):
+    for en, zh, val, kind in yearly_chain(churn_mod.churn_cost_summary(customers, churn, settings, lang),
+                                          customers, asof):
         note_en, note_zh = _CHURN_NOTES.get(en, ("", ""))
-        rows.append((t(lang, en, zh), float(val), t(lang, note_en, note_zh, high=settings.risk_high),
+        rows.append((t(lang, en, zh), float(val), t(lang, note_en, note_zh, high=settings.risk_high,
+                                                     d0=_year_ago(asof, 2), d1=_year_ago(asof, 1), asof=asof),
                      kind))  # type: ignore[arg-type]
     metrics = complaints_mod.metrics(frames, complaints, settings, asof, lang)
     for rec in metrics.to_dict("records"):
