@@ -209,64 +209,63 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("zh-shop-orders-cmswing.xlsx", "baidu222/wingCode", "e71ee8adf923b28de3ce455f72c7f1365ca78aa6",
           "订单列表.xlsx", "MIT", "zh", "marketplace",
           refuse="date",
-          status="refused: generic 'no order table found' (lists every field, not the missing one)",
+          status="refused: 'has no 订单日期/Order Date column'",
           quirks="CMSWing shop export: 订单号|订单总额|会员账号|收货人|…|支付状态|配送状态|订单状态; "
                  "amounts are text '¥ 12,593.01'; 订单状态 已作废 / 等待审核; no date column at all."),
     Entry("zh-sales-apache.xlsx", "jonesteven0504/DataAnaly_ForBeginners", "ffd475e2431e002a3544f4e924df0326536dcc24",
           "销售数据.xlsx", "Apache-2.0", "zh", "sales-list",
           sheet="销售数据", customer="客户名称", date="销售日期", price="单价", qty="销售数量",
-          reads_today=True, status="right: amount = 单价 x 销售数量",
+          reads_today=True, status="right",
           quirks="no amount column (单价 x 销售数量); one 销售数量 blank; 销售区域 = region"),
     Entry("zh-ecommerce-no-customer.xlsx", "GritHowe/ecommerce-data-analysis-ai", "687de5da002b03a7109ddf4a3bf5374f066efafa",
           "电商数据.xlsx", "MIT", "zh", "marketplace",
           refuse="customer",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer column'",
           quirks="商品名|订单状态|商家实收金额|商品数量, numbers stored as text with a trailing TAB ('101.38\\t'); "
                  "no buyer and no date column"),
     Entry("en-northwind-apache.xlsx", "ralfdba/powerbi-datasets-courses", "8733a76219a05e1fc16796a452d3f2d4a91b97b0",
           "Northwind.xlsx", "Apache-2.0", "en", "erp-normalised",
-          customer="CustomerID", custom=_northwind, right_today=("orders",),
-          status="WRONG: exit 0, every customer's revenue 0.00 (the amounts are in 'Orders Details'); "
-                 "customers and order counts right",
+          customer="CustomerID", custom=_northwind,
+          reads_today=True, status="right",
           quirks="normalised export: Orders (no amount, Freight only) + 'Orders Details' (UnitPrice, Quantity, "
                  "Discount) joined by OrderID + Customers whose row 1 is 'Columna1..Columna11' and header row 2"),
     Entry("en-sales-europe-no-customer.xlsx", "ralfdba/powerbi-datasets-courses", "8733a76219a05e1fc16796a452d3f2d4a91b97b0",
           "Sales - Europe.xlsx", "Apache-2.0", "en", "erp",
           refuse="customer",
-          status="refused: 'has no customer column — add a column headed 客户名称 (Customer)…'",
+          status="refused: 'has no 客户名称/Customer column'",
           quirks="AdventureWorks order lines: SalesOrderNumber, OrderQuantity, UnitPrice, OrderDate; no customer"),
     Entry("en-adventureworks-stores-no-orders.xlsx", "ralfdba/powerbi-datasets-courses",
           "8733a76219a05e1fc16796a452d3f2d4a91b97b0", "Adventure Works Sales.xlsx", "Apache-2.0", "en", "crm",
           refuse="date",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer column'",
           quirks="CRM-style store master: StoreWithDemographics / StoreWithContacts / StoreWithAddresses / "
                  "SalesPerson (SalesYTD, SalesLastYear); no order rows, no dates"),
 
     Entry("en-deedle-sales-no-customer.xlsx", "fslaborg/Deedle", "3d752dacf176891c6f43398a7c438674c6a07c5a",
           "docs/data/sales.xlsx", "BSD-2-Clause", "en", "sales-list", refuse="customer",
-          status="refused: 'has no customer column — add a column headed 客户名称 (Customer)…'",
+          status="refused: 'has no 客户名称/Customer column'",
           quirks="Date (TEXT '2024-01-15') | Product | Quantity | Price; no customer, no amount column"),
 
     # ------------------------------------------------------------ not committable (no licence): folder
     Entry("zh-pharmacy-chaoyang-2018.xlsx", "xiaoyu421-G/BDAP", "d5855a9524019f151c481c08409e393d26d04d6c",
           "data/朝阳医院2018年销售数据.xlsx", "none", "zh", "pos-pharmacy",
           customer="社保卡号", date="购药时间", date_text="ymd-extra", amount="实收金额",
-          status="refused: generic 'no order table found'",
+          reads_today=True, status="right",
           quirks="购药时间|社保卡号|商品编码|商品名称|销售数量|应收金额|实收金额; dates are TEXT '2018-01-01 星期五' "
                  "(the weekday is often wrong for the date); 应收 (list) vs 实收 (paid): 实收 is revenue; "
                  "card numbers masked '*******528'; returns are negative rows; 2 blank rows"),
     Entry("zh-trading-order-register.xlsx", "alonzhang76/order", "48ad88dca2e05a06345fa5c49e0db7ddcab2aab5",
           "订单表.xlsx", "none", "zh", "trading",
           sheet="订单登记表", customer="客户", date="订单日期", amount="金额", order="订单号",
-          currency="货币", rates={"CNY": 1.0, "USD": 7.1, "EUR": 7.8}, right_today=("orders",),
-          status="WRONG: exit 0, EUR + USD + CNY summed as one currency; 货币 and 状态 unused",
+          currency="货币", rates={"CNY": 1.0, "USD": 7.1, "EUR": 7.8},
+          reads_today=True, status="right",
           quirks="状态 (已出货 / 待出货) | 订单日期 | 客户 | 订单号 | 交货日期 | 交易条款 | … | 单价 | 数量 | 金额 | 货币; "
                  "货币 EUR 208 rows, USD 130, CNY 52; formatted empty rows to row 1292; rates stated in --config"),
     Entry("zh-trading-receipts.xlsx", "alonzhang76/order", "48ad88dca2e05a06345fa5c49e0db7ddcab2aab5",
           "收汇出运与结算数据_2026-01-03.xlsx", "none", "zh", "trading-receipts",
           customer="客户", date="收汇日期", date_text="ymd-extra", amount="收汇金额", order="订单号",
           currency="货币", rates={"CNY": 1.0, "USD": 7.1, "EUR": 7.8}, or_refuse="date",
-          status="refused: generic 'no order table found'",
+          reads_today=True, status="right",
           quirks="a receipts ledger: 状态(empty)|客户|订单号|收汇日期|收汇金额|手续费|货币|汇率|比例|备注; dates TEXT "
                  "'2025-08-07' are payment dates; EUR/USD; one order paid in several receipts. Read as cash-basis "
                  "revenue (one order per 订单号), or refused for want of an order date: both are honest"),
@@ -274,7 +273,7 @@ ENTRIES: tuple[Entry, ...] = (
           "订单报表.xlsx", "none", "zh", "crm",
           sheet="SheetJS", customer="客户ID", date="下单时间", date_text="ymd-extra", amount="实收金额",
           order="订单ID", exclude={"订单状态": ("已取消", "已驳回")},
-          status="refused: generic 'no order table found'",
+          reads_today=True, status="right",
           quirks="CRM export (SheetJS): 订单ID|客户ID|客户姓名|销售|实收金额|订金金额|代收金额|订单类别|订单状态|快递公司|"
                  "快递单号|下单时间|签收时间|团队|发货时间|售后状态|备注; amounts TEXT '188.00'; 下单时间 TEXT "
                  "'2023-03-31 17:08:51'; 订单状态 未提交 187, 待审核 75, 已审核 59, 已签收 21, 已驳回 16, 已取消 13, "
@@ -283,7 +282,7 @@ ENTRIES: tuple[Entry, ...] = (
           "data/mrtb_data.xlsx", "none", "zh", "marketplace",
           customer="买家会员名", date="订单创建时间", amount="买家实际支付金额",
           exclude={"订单状态": ("交易关闭",)},
-          status="refused: generic 'no order table found'",
+          reads_today=True, status="right",
           quirks="淘宝 seller export: 买家会员名|买家实际支付金额|宝贝总数量|宝贝标题|…|总金额|收货人姓名|…|订单付款时间|"
                  "订单关闭原因|订单创建时间|订单备注|订单状态; 订单状态 交易成功 / 卖家已发货，等待买家确认 / 交易关闭 (27, "
                  "订单关闭原因 退款) / 买家已付款，等待卖家发货; 141 trailing rows (明日学院V1会员) have no dates at all; "
@@ -291,7 +290,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("zh-course-sales-export.xlsx", "Fade-Smile/Basic-of-Data-Analyst", "88bf111ead06fdf484fd544239aa71cf2d5b7948",
           "data/msb课程销售记录.xlsx", "none", "zh", "marketplace",
           customer="会员名", date="订单付款时间", amount="实际支付金额",
-          status="refused: generic 'no order table found'",
+          reads_today=True, status="right",
           quirks="会员名|实际支付金额|课程名称|学员姓名|联系手机|订单付款时间 (datetimes with time), 15,722 rows"),
     Entry("zh-bicycle-sales-ledger.xlsx", "w1449550206/Pandas-Data-analysis-of-bicycle-sales-record-based-on-pandas",
           "dafeb5ab3f21c53e916d4df499367a2210b3343e", "销售记录.xlsx", "none", "zh", "erp",
@@ -303,7 +302,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("zh-chem-sales-book.xlsx", "ohmyskyhigh/zhangmu", "fed2ef5aa8a694c8c918e9f774f874b2efa4e88d",
           "20170318产购销表.xlsx", "none", "zh", "erp",
           sheet="成品销售表", customer="客户名称", date="日期", amount="金额", order="单据编号",
-          reads_today=True, status="right (the subtotal rows have no customer)",
+          reads_today=True, status="right",
           quirks="three sheets 采购表 (purchases: 供货单位, TEXT dates '2017-3-22') | 成品销售表 (日期|商品名称|规格型号|"
                  "客户名称|单据类型|单据编号|单位|数量|单价|金额) | 生产表; monthly subtotal rows '脂肪族月合计' in 商品名称 "
                  "with a 金额 and no date/customer; 单据类型 销售单 / 龙凤销售单"),
@@ -316,39 +315,39 @@ ENTRIES: tuple[Entry, ...] = (
                  "empty Sheet2/Sheet3"),
     Entry("zh-order-lines-no-customer.xlsx", "Promisey/Apriori", "bbdaf9325a054ef0ef4ee9f5d88f7a0a36485d53",
           "订单明细.xlsx", "none", "zh", "pos", refuse="customer|amount",
-          status="refused: generic 'no order table found'", quirks="订单号|商品名称 only (basket analysis): no customer, no amount, no date"),
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer and 金额/Amount column'", quirks="订单号|商品名称 only (basket analysis): no customer, no amount, no date"),
     Entry("zh-purchase-order-no-customer.xlsx", "FengAiLing2016/excel", "28b3b76a7c790c71945740d9c2a81688e61bb63f",
           "订单.xlsx", "none", "zh", "distributor", refuse="customer|date",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer and 金额/Amount column'",
           quirks="a distributor's purchase order to its supplier: 旧编号|条码|名称|规格|单位|包装数|进货价|账面数_件|订货 "
                  "and an unheaded amount column; sheet named by timestamp '20181021185431'; no customer, no date"),
     Entry("zh-product-sales-no-customer.xlsx", "gfiegfie/data-analysis-practice", "dd1eb9b0da6b6b26ab919318a94c7cbbb45200c8",
           "销售数据.xlsx", "none", "zh", "sales-summary", refuse="customer|date",
-          status="refused: generic 'no order table found'", quirks="商品名称|销量|单价|销售额 per product"),
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer column'", quirks="商品名称|销量|单价|销售额 per product"),
     Entry("zh-rep-sales-no-date.xlsx", "DVLZY/Py4VisualExcel", "9de16b3207a0c70030dc5e959a9f1c96f5d147f3",
           "xl/销售数据.xlsx", "none", "zh", "sales-summary", refuse="date|customer",
-          status="refused: generic 'no order table found'", quirks="姓名|地区|销售额|部门 (sales per person, no date); Sheet3 a block of numbers"),
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer column'", quirks="姓名|地区|销售额|部门 (sales per person, no date); Sheet3 a block of numbers"),
     Entry("zh-logistics-order-form.xlsx", "SuperMidFaker/Lemon-test", "e8419980a0a137283ee3eed973b7893cabd63618",
           "订单.xlsx", "none", "zh", "delivery-note", refuse="date|amount",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date column'",
           quirks="forwarder's order import form, 83 columns: 客户代码|客户单号(必填)|进出口标识|件数|包装|总毛重|CBM|…; "
                  "one data row; no date, no amount"),
     Entry("zh-partner-monthly-ranking.xlsx", "nikai1006/sale_chart", "b8259b69d6ab26b2f00fe1942b1649ad18455955",
           "销售数据.xlsx", "none", "zh", "distributor", refuse="customer|date",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer column'",
           quirks="合伙人订单金额总排名: 排名|省份|城市|1月..6月|总额 — months as columns (wide), a totals row 2 "
                  "above the ranking; partner known only by 省份+城市"),
     Entry("zh-sales-report-no-customer.xlsx", "wuyaxinxin/q-test2", "291ebe136d0277a282a58311f4a193f98e45090f",
           "销售报表.xlsx", "none", "zh", "sales-summary", refuse="customer|date",
-          status="refused: generic 'no order table found'", quirks="产品|单价|数量|总计(blank)|折扣率|实付金额(blank)"),
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer column'", quirks="产品|单价|数量|总计(blank)|折扣率|实付金额(blank)"),
     Entry("zh-restaurant-pos-lines.xlsx", "Fade-Smile/Basic-of-Data-Analyst", "88bf111ead06fdf484fd544239aa71cf2d5b7948",
           "data/meal_order_detail.xlsx", "none", "zh", "pos", refuse="customer",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer column'",
           quirks="restaurant POS order lines, 3 monthly sheets of one layout (meal_order_detail1..3): order_id|"
                  "dishes_name|counts|amounts|place_order_time|…; 'NA' text in empty cells; no customer; 1.0 MB"),
     Entry("zh-jd-city-sales.xlsx", "Fade-Smile/Basic-of-Data-Analyst", "88bf111ead06fdf484fd544239aa71cf2d5b7948",
           "data/JD手机销售数据.xlsx", "none", "zh", "marketplace", refuse="customer|date",
-          status="refused: generic 'no order table found'", quirks="京东 phone sales per city: 商品名称|北京出库销量|上海出库销量|… (wide, no customer)"),
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer and 金额/Amount column'", quirks="京东 phone sales per city: 商品名称|北京出库销量|上海出库销量|… (wide, no customer)"),
     Entry("en-superstore-canada.xlsx", "ralfdba/powerbi-datasets-courses", "8733a76219a05e1fc16796a452d3f2d4a91b97b0",
           "Sales.xlsx", "Apache-2.0", "en", "sample-superstore",
           sheet="Orders", customer="Customer Name", date="Order Date", amount="Sales", order="Order ID",
@@ -371,7 +370,7 @@ ENTRIES: tuple[Entry, ...] = (
           "sales_data_sample.xlsx", "none", "en", "sample-kaggle",
           sheet="sales_data_sample", customer="CUSTOMERNAME", date="ORDERDATE", amount="SALES", order="ORDERNUMBER",
           exclude={"STATUS": ("Cancelled",)},
-          status="WRONG: exit 0, every revenue doubled (TempDataSheet, a copy, read as more orders) and Cancelled lines counted",
+          reads_today=True, status="right",
           quirks="Kaggle sales_data_sample: ORDERNUMBER|QUANTITYORDERED|PRICEEACH|ORDERLINENUMBER|SALES|ORDERDATE|"
                  "STATUS (Shipped, Cancelled 60, Resolved, On Hold, In Process, Disputed)|…|CUSTOMERNAME|…|DEALSIZE; "
                  "a second sheet TempDataSheet is a COPY of the data (same rows), plus pivot/dashboard sheets"),
@@ -379,38 +378,38 @@ ENTRIES: tuple[Entry, ...] = (
           "sales_data_sample.xlsx", "none", "en", "sample-kaggle",
           customer="CUSTOMERNAME", date="ORDERDATE", date_text="mdy", amount="SALES", order="ORDERNUMBER",
           exclude={"STATUS": ("Cancelled",)},
-          status="WRONG: exit 0, month-first text dates dropped (customers missing)",
+          reads_today=True, status="right",
           quirks="same data; ORDERDATE is TEXT month-first '2/24/2003 0:00' in every row (unambiguous: days > 12 occur)"),
     Entry("en-sales-data-sample-mixed-dates.xlsx", "welwengsieh/CRM-Sales_DataAnalysis_Project",
           "e8c80a7522d87efca990e30d78ea0a65ef76b02a", "sales_data_sample.xlsx", "none", "en", "sample-kaggle",
           customer="CUSTOMERNAME", date="ORDERDATE", date_text="mdy", amount="SALES", order="ORDERNUMBER",
           exclude={"STATUS": ("Cancelled",)},
-          status="WRONG: exit 0, the text dates dropped (revenue short)",
+          reads_today=True, status="right",
           quirks="same data opened in a day-first Excel: 1,518 ORDERDATE cells stayed TEXT '11/14/2003 0:00', 1,305 "
                  "became real dates with day and month swapped (5/7/2003 -> 2003-07-05); revenue and order counts "
                  "do not depend on the day, only that no row is dropped"),
     Entry("en-online-retail-synthetic.xlsx", "Harminder858/ctlv_retail", "d32c37c76e526cb5b24dcc3a44dfb2758c4b165e",
           "data/Online Retail.xlsx", "none", "en", "sample-retail",
           customer="CustomerID", date="InvoiceDate", price="UnitPrice", qty="Quantity", order="InvoiceNo",
-          status="refused: generic 'no order table found' (InvoiceDate/CustomerID/UnitPrice not known)",
+          reads_today=True, status="right",
           quirks="Online-Retail layout (InvoiceNo|StockCode|Description|Quantity|InvoiceDate|UnitPrice|CustomerID|"
                  "Country), 10,000 generated rows: no amount column (Quantity x UnitPrice), numeric CustomerID"),
     Entry("en-northwind-csv-in-cells.xlsx", "edalgoca/dataset", "e350669ae7c81e1e596324613963a53f8fd97b80",
           "Northwind.xlsx", "none", "en", "erp-normalised", refuse="amount",
-          status="WRONG: exit 0 with every revenue 0 (no amount anywhere)",
+          status="refused: 'has no 金额/Amount column'",
           quirks="sheets 'Orders Details' and 'Categories' hold whole CSV lines in column A ('10248,11,14.00,12,0'); "
                  "Orders has only Freight: the line amounts cannot be read without Text-to-Columns"),
     Entry("en-northwind-es-no-date.xlsx", "jordipereiragude/dataforcourses", "49656dfce1bba3853253dd058ce631672629e7e6",
           "Northwind.xlsx", "none", "en", "erp", refuse="date",
-          status="refused: generic 'no order table found'", quirks="Spanish headers Empleado|Cliente|Importe on sheet 'pedidos'; no date"),
+          status="refused: 'no order table found'", quirks="Spanish headers Empleado|Cliente|Importe on sheet 'pedidos'; no date"),
     Entry("en-sales-data-no-customer.xlsx", "MCAGoncalves/dataset", "b048e1f56077b00522365b01f2b3e5e0cb077e72",
           "Sales_Data.xlsx", "none", "en", "sample-kaggle", refuse="customer",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date and 客户名称/Customer column'",
           quirks="sales_data_sample cut down: ORDERNUMBER|QUANTITYORDERED|PRICEEACH|SALES|MONTH_ID|YEAR_ID|PRODUCT; "
                  "numbers stored as text ('95.7'); month-only dates (MONTH_ID + YEAR_ID)"),
     Entry("zh-export-profit-ledger.xlsx", "quzhupeng/customer-SKU-analysis", "d9091fad1f117a4e8bbd10d70c0a210ba494dacd",
           "实际上传excel/出口部单品利润明细汇总1-5月.xlsx", "none", "zh", "erp-revenue", refuse="date",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date column'",
           quirks="export department revenue/profit ledger Jan-May: pivot sheets 分地区 | 分客户 (地区|客户名称|数量|单价|"
                  "金额|成本|海运费|…|毛利) | 分单品 | 分大类 (header on row 3, '行标签') and the base sheet 基础表 (地区|"
                  "物料基本分类|订单客户|物料名称|数量|单价|金额|成本|…|利润); the period is only in the file name "
@@ -418,7 +417,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("zh-distribution-customer-totals.xlsx", "quzhupeng/customer-SKU-analysis",
           "d9091fad1f117a4e8bbd10d70c0a210ba494dacd", "实际上传excel/流通 -按客户+单品.xlsx", "none", "zh", "distributor",
           refuse="date",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date column'",
           quirks="distribution channel totals: 按客户 (客户名称|数量|金额|成本|仓储费|运费|促销管理费|毛利; customers "
                  "are people '安徽省陈金桥'; negative return totals), 按单品, B级品; no dates"),
     Entry("zh-valve-orders.xlsx", "MilesSG/valve_digital_twin_dashboard", "dc19f04005167b0251b4f9ec59a96f8d88d04c9e",
@@ -429,17 +428,17 @@ ENTRIES: tuple[Entry, ...] = (
                  "a companion 客户数据.xlsx holds 累计金额 and 订单数 per customer (a CRM summary)"),
     Entry("zh-tw-pos-transactions.xlsx", "laiguoliang/excel-analysis", "79b08e81f7afd0e71c2255d54c25d148e2e24e3f",
           "data/sales.xlsx", "none", "zh", "pos", refuse="amount",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 客户名称/Customer and 金额/Amount column'",
           quirks="traditional Chinese: 交易編號 | 日期 (TEXT) | 顧客ID | 商品名稱 | 分類 | 數量 — no price and no amount"),
     Entry("zh-dept-store-sales.xlsx", "xiyao593/report-tools", "77376853ae5ee18c461b37c04a5f0c996b5f11d1",
           "data/销售明细.xlsx", "none", "zh", "pos", refuse="customer",
-          status="refused: 'has no customer column — add a column headed 客户名称 (Customer)…'",
+          status="refused: 'has no 客户名称/Customer column'",
           quirks="sheet '未命名组件2': 销售日期 (TEXT) | 店号 (TEXT '51011') | 品牌编号 | 类别 | 楼层 | 毛利 | 销售额; "
                  "per store and brand, no customer"),
     Entry("zh-erp-delivery-note.xlsx", "huwenyang12/NF-Pump-industry", "86886c5d8e40182be0d4ad80792cb2f308a93f3f",
           "模板/库存发货单--模板.xlsx", "none", "zh", "delivery-note",
           sheet="订单模版", header=3, customer="客户名称", amount="金 额", custom=_delivery_note, or_refuse="date",
-          status="refused: generic 'no order table found' (the date is only in the title row)",
+          status="refused: 'has no 订单日期/Order Date column'",
           quirks="ERP 发货通知单 form: row 1 title '南方泵业股份有限公司发货通知单2026年（1月16日发货单）嘉兴办…' (the DATE is only "
                  "here), row 2 '发件人：…  收件工厂：…', header row 3 编号|客户名称|物料号|配件型 号|序列号|工厂|数量|单 价|金 额|交期|"
                  "备注1（物料文本）|物料采购订单文本|收货人信息|委托编号 (spaces inside headers), footer '合计：' and 备注 rows; "
@@ -447,7 +446,7 @@ ENTRIES: tuple[Entry, ...] = (
                  "codes to offices"),
     Entry("zh-erp-return-note.xlsx", "huwenyang12/NF-Pump-industry", "86886c5d8e40182be0d4ad80792cb2f308a93f3f",
           "模板/库存退货单--模板.xlsx", "none", "zh", "delivery-note", refuse="amount|date",
-          status="refused: generic 'no order table found'",
+          status="refused: 'has no 订单日期/Order Date column'",
           quirks="退货通知单 form, same layout as the delivery note (title with the date, header row 3), 单 价 and 金 额 "
                  "empty: no amount at all"),
 )
