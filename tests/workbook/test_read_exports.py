@@ -14,16 +14,11 @@ import pytest
 from xlcrm import errors
 from xlcrm.workbook.read import read_workbook
 
+from tests.workbook.books import simple_book
+
 
 def _book(path: Path, sheets: dict[str, list[list]]) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
-    return path
+    return simple_book(path, sheets)
 
 
 def _revenue(res) -> dict[str, float]:
